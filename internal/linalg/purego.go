@@ -1,0 +1,13 @@
+//go:build purego
+
+package linalg
+
+// SetThreads does nothing: gonum's pure-Go BLAS runs in the caller's
+// goroutine, bounded by GOMAXPROCS.
+func SetThreads(n int) {}
+
+// Threads returns 1: the pure-Go BLAS has no thread pool of its own.
+func Threads() int { return 1 }
+
+// Info describes the BLAS in use.
+func Info() string { return "gonum pure-Go BLAS (build tag purego)" }
