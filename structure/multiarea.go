@@ -293,8 +293,8 @@ func DefaultMultiAreaEI(i, n, o int) MultiAreaEIConfig {
 // absent synapses are 0.
 //
 // nn4n multiplies its mask by −1 for inhibitory units and leaves absent
-// synapses at 0, but its layers then read every non-positive entry as
-// inhibitory; here 0 always means "no synapse".
+// synapses at 0, but its CTRNN then turns every non-positive entry into −1
+// (inhibitory); here 0 always means "no synapse".
 func MultiAreaEI(c MultiAreaEIConfig) (*Structure, error) {
 	l, err := c.layout()
 	if err != nil {
