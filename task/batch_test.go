@@ -148,6 +148,11 @@ func TestErrors(t *testing.T) {
 		}
 	}
 	o := DefaultOptions()
+	o.Dt = 1500
+	if _, err := mustNew(t, "rdm_dense", o).Batch(NewRand(1), 5); err == nil {
+		t.Error("dt longer than a trial accepted")
+	}
+	o = DefaultOptions()
 	o.SigmaIn = -1
 	if _, err := New("romo", o); err == nil {
 		t.Error("negative sigma_in accepted")

@@ -107,7 +107,7 @@ func (g *gen) Batch(rng *rand.Rand, n int) (*Batch, error) {
 		}
 		trials[b] = g.trial(rng, conds[b])
 	}
-	return g.assemble(rng, trials, conds), nil
+	return g.assemble(rng, trials, conds)
 }
 
 func (g *gen) Validation(rng *rand.Rand, n int) (*Batch, error) {
@@ -123,7 +123,7 @@ func (g *gen) Validation(rng *rand.Rand, n int) (*Batch, error) {
 		conds[b] = g.conds[b%len(g.conds)]
 		trials[b] = g.trial(rng, conds[b])
 	}
-	return g.assemble(rng, trials, conds), nil
+	return g.assemble(rng, trials, conds)
 }
 
 func (g *gen) Trials(rng *rand.Rand, req []Condition) (*Batch, error) {
@@ -156,7 +156,7 @@ func (g *gen) Trials(rng *rand.Rand, req []Condition) (*Batch, error) {
 	for b, c := range conds {
 		trials[b] = g.trial(rng, c)
 	}
-	return g.assemble(rng, trials, conds), nil
+	return g.assemble(rng, trials, conds)
 }
 
 // trial builds one trial; catch trials have low targets and mask 1 for
@@ -174,10 +174,13 @@ func (g *gen) trial(rng *rand.Rand, c Condition) *trialData {
 }
 
 // assemble pads the trials into a batch and adds baseline and input noise.
-func (g *gen) assemble(rng *rand.Rand, trials []*trialData, conds []Condition) *Batch {
+func (g *gen) assemble(rng *rand.Rand, trials []*trialData, conds []Condition) (*Batch, error) {
 	B, I, O := len(trials), g.spec.In, g.spec.Out
 	T := 0
-	for _, d := range trials {
+	for b, d := range trials {
+		if d.n == 0 {
+			return nil, fmt.Errorf("task: dt = %v ms leaves trial %d without steps", g.opt.Dt, b)
+		}
 		T = max(T, d.n)
 	}
 	bt := &Batch{
@@ -204,7 +207,7 @@ func (g *gen) assemble(rng *rand.Rand, trials []*trialData, conds []Condition) *
 		}
 		bt.Input[i] = max(v, 0)
 	}
-	return bt
+	return bt, nil
 }
 
 // decision2AFC sets the targets and mask of a two-choice trial: low on both

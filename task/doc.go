@@ -21,6 +21,12 @@
 // the network pycog trains on it), "rdm_varstim", "rdm_rt", "mante",
 // "mante_areas", "multisensory", "romo" and "sinewave".
 //
+// Batch draws training trials (catch trials with the task's probability),
+// Validation builds pycog's balanced validation set (trial b has condition
+// b mod (#conditions+1), condition 0 being the catch trial), and Trials
+// builds the conditions asked for, such as Coherent(0) for the 0 % point of
+// a psychometric curve. Options.Test selects pycog's analysis timing.
+//
 // Every random draw comes from the *rand.Rand the caller passes (NewRand
 // makes one from a seed), so the same seed gives the same batches.
 //

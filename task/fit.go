@@ -57,8 +57,11 @@ func cgLogLik(pts []PsychPoint, mu, sigma float64) float64 {
 var ErrSeparated = errors.New("task: psychometric data are perfectly separated; sigma -> 0")
 
 // FitCumGauss fits a cumulative Gaussian to psychometric points by maximum
-// likelihood (binomial counts; Fisher scoring over Mu and log Sigma). It
-// needs two distinct stimulus values and both choices among the trials.
+// likelihood (binomial counts; Fisher scoring over Mu and log Sigma). The
+// curve increases with the stimulus: fit the other output's choices when
+// they decrease. It needs two distinct stimulus values and both choices
+// among the trials, and returns ErrSeparated when the maximum does not
+// exist because the choices do not overlap.
 func FitCumGauss(pts []PsychPoint) (CumGauss, error) {
 	var n, k int
 	xmin, xmax := math.Inf(1), math.Inf(-1)
@@ -152,6 +155,9 @@ func FitCumGauss(pts []PsychPoint) (CumGauss, error) {
 	}
 	if s <= sMin+1e-6 {
 		return CumGauss{}, ErrSeparated
+	}
+	if s >= sMax-1e-6 {
+		return CumGauss{}, errors.New("task: psychometric data do not increase with the stimulus; sigma -> infinity")
 	}
 	fit := CumGauss{Mu: mu, Sigma: math.Exp(s), LogLik: ll}
 	// Standard errors from the Fisher information in (mu, sigma).

@@ -2,6 +2,7 @@ package task
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -237,4 +238,56 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("%s: RMSE of the targets = %v", name, r)
 		}
 	}
+}
+
+func TestFitCumGaussRange(t *testing.T) {
+	xs := []float64{-51.2, -25.6, -12.8, -6.4, -3.2, 0, 3.2, 6.4, 12.8, 25.6, 51.2}
+	for _, f := range []CumGauss{{Mu: -20, Sigma: 3}, {Mu: 0, Sigma: 60}, {Mu: 30, Sigma: 15}, {Mu: 0.5, Sigma: 1.5}} {
+		var pts []PsychPoint
+		for _, x := range xs {
+			n := 1 << 24
+			pts = append(pts, PsychPoint{X: x, N: n, K: int(math.Round(float64(n) * f.P(x)))})
+		}
+		fit, err := FitCumGauss(pts)
+		if err != nil {
+			t.Errorf("%+v: %v", f, err)
+			continue
+		}
+		if math.Abs(fit.Mu-f.Mu) > 1e-2*f.Sigma || math.Abs(fit.Sigma/f.Sigma-1) > 1e-2 {
+			t.Errorf("fit %+v, want %+v", fit, f)
+		}
+	}
+	// Decreasing data have no increasing fit.
+	if _, err := FitCumGauss([]PsychPoint{{-1, 10, 9}, {0, 10, 5}, {1, 10, 1}}); err == nil {
+		t.Error("decreasing data fitted")
+	}
+}
+
+func ExampleFitCumGauss() {
+	// A psychometric curve at 0 % and ±3.2 … ±51.2 % coherence, 100 trials
+	// per condition; y would come from running a network on b.
+	tk, _ := New("rdm_dense", DefaultOptions())
+	var conds []Condition
+	for _, c := range []float64{-51.2, -25.6, -12.8, -6.4, -3.2, 0, 3.2, 6.4, 12.8, 25.6, 51.2} {
+		for i := 0; i < 100; i++ {
+			conds = append(conds, Coherent(c))
+		}
+	}
+	b, _ := tk.Trials(NewRand(1), conds)
+	// Stand-in for a network: output 0 wins with probability Φ((c−1)/8).
+	truth := CumGauss{Mu: 1, Sigma: 8}
+	rng := NewRand(2)
+	y := make([]float64, b.B*b.T*b.O)
+	for i, tr := range b.Trials {
+		last := (i*b.T + tr.Steps - 1) * b.O
+		if rng.Float64() < truth.P(SignedCoherence(tr.Cond)) {
+			y[last] = 1
+		} else {
+			y[last+1] = 1
+		}
+	}
+	pts, _ := Psychometric(y, b, 0, SignedCoherence)
+	fit, _ := FitCumGauss(pts)
+	fmt.Printf("%d points; bias within 3 SE: %v\n", len(pts), math.Abs(fit.Mu-1) < 3*fit.MuSE)
+	// Output: 11 points; bias within 3 SE: true
 }

@@ -97,7 +97,7 @@ func (m Metric) String() string {
 	return fmt.Sprintf("Metric(%d)", int(m))
 }
 
-// Spec holds pycog's settings for a task (song2016.md, section 4).
+// Spec holds pycog's settings for a task, from its examples/models file.
 type Spec struct {
 	Name    string
 	In, Out int
@@ -197,6 +197,16 @@ func SignedCoherence(c Condition) float64 {
 		return float64(c.SignColour) * c.CohColour
 	}
 	return 0
+}
+
+// Coherent returns the rdm condition of a signed coherence in percent:
+// positive values favour output 0. Zero gives Sign +1 (the two inputs are
+// equal either way).
+func Coherent(signed float64) Condition {
+	if signed < 0 {
+		return Condition{Coherence: -signed, Sign: -1}
+	}
+	return Condition{Coherence: signed, Sign: 1}
 }
 
 // Frequency returns Freq (multisensory) or F1-F2 (romo), the evidence for
