@@ -1,0 +1,146 @@
+package ctrnn
+
+import "nn4n/internal/linalg"
+
+// runner is the precision-independent face of engine[T].
+type runner interface {
+	// forward loads stale parameters, draws noise and runs the batch.
+	forward(m *Model, b *Batch)
+	// export copies the last pass into dst's non-nil slices.
+	export(dst *Trajectory)
+	// backward runs BPTT from an objective's gradients and stores the
+	// gradients in m; it returns Ω (0 when lambdaOmega is 0).
+	backward(m *Model, g *ObjectiveGrad, lambdaOmega float64) float64
+	// step advances nb states by one step for a simulator.
+	step(m *Model, nb int, x, u, r, y []float64)
+}
+
+func (e *engine[T]) forward(m *Model, b *Batch) {
+	if m.stale {
+		e.load(m)
+		m.stale = false
+	}
+	e.ensure(b.B, b.T, m.training && m.cfg.PostNoise != 0)
+	e.drawNoise(m, m.training)
+	e.x0 = grow(e.x0, b.B*e.nN)
+	convert(e.x0, m.initialState(b))
+	e.run(b.Input, e.x0)
+}
+
+func (e *engine[T]) export(dst *Trajectory) {
+	nb, nt, nN, nO := e.nB, e.nT, e.nN, e.nO
+	bn := nb * nN
+	if dst.Outputs != nil {
+		transposeOut(dst.Outputs, e.y, nb, nt, nO)
+	}
+	if dst.Logits != nil {
+		transposeOut(dst.Logits, e.a, nb, nt, nO)
+	}
+	if dst.Rates != nil {
+		transposeOut(dst.Rates, e.r[bn:], nb, nt, nN)
+	}
+	if dst.States != nil {
+		transposeOut(dst.States, e.x[bn:], nb, nt, nN)
+	}
+}
+
+func (e *engine[T]) backward(m *Model, g *ObjectiveGrad, lambdaOmega float64) float64 {
+	nb, nt, nN, nO := e.nB, e.nT, e.nN, e.nO
+	e.ga = grow(e.ga, nt*nb*nO)
+	e.gr = grow(e.gr, nt*nb*nN)
+	e.d = grow(e.d, nt*nb*nN)
+	transposeIn(e.ga, g.Outputs, nb, nt, nO)
+	var gLogits []T
+	if g.Logits != nil {
+		e.gl = grow(e.gl, nt*nb*nO)
+		transposeIn(e.gl, g.Logits, nb, nt, nO)
+		gLogits = e.gl
+	}
+	if g.Rates != nil {
+		transposeIn(e.gr, g.Rates, nb, nt, nN)
+	} else {
+		clear(e.gr)
+	}
+	e.gx = nil
+	if g.States != nil {
+		e.gxBuf = grow(e.gxBuf, nt*nb*nN)
+		e.gx = e.gxBuf
+		transposeIn(e.gx, g.States, nb, nt, nN)
+	}
+	e.bptt(gLogits, lambdaOmega)
+
+	convert(m.wIn.effGrad, e.gWIn)
+	convert(m.wRec.effGrad, e.gWRec)
+	convert(m.wOut.effGrad, e.gWOut)
+	convert(m.gBOut, e.gBOut)
+	convert(m.gBIn, e.gBias)
+	convert(m.gBRec, e.gBias)
+	convert(m.gAlpha, e.gAlpha)
+	clear(m.gX0)
+	for b := 0; b < nb; b++ {
+		for j, v := range e.dx0[b*nN : (b+1)*nN] {
+			m.gX0[j] += float64(v)
+		}
+	}
+	return e.omega
+}
+
+func (e *engine[T]) step(m *Model, nb int, x, u, r, y []float64) {
+	if m.stale {
+		e.load(m)
+		m.stale = false
+	}
+	nI, nN, nO := e.nI, e.nN, e.nO
+	s := &e.sim
+	s.x, s.r, s.next = grow(s.x, nb*nN), grow(s.r, nb*nN), grow(s.next, nb*nN)
+	s.u, s.a, s.y = grow(s.u, nb*nI), grow(s.a, nb*nO), grow(s.y, nb*nO)
+	convert(s.x, x)
+	convert(s.u, u)
+	noise := m.training
+	if e.inputOn {
+		for k, v := range s.u {
+			v += e.u0
+			if noise && m.cfg.InputNoise != 0 {
+				v += e.inputScale * T(m.rng.NormFloat64())
+			}
+			s.u[k] = max(v, 0)
+		}
+	}
+	activate(e.act, s.x, s.r)
+	// next = α⊙(W_in·u + b + σ_pre ξ) + √(2α)σ_rec η + (1−α)⊙x + diag(α)W_rec·r
+	for b := 0; b < nb; b++ {
+		row := s.next[b*nN : (b+1)*nN]
+		for j := range row {
+			row[j] = e.alpha[j]*e.bias[j] + e.keep[j]*s.x[b*nN+j]
+			if noise {
+				row[j] += e.pre[j]*T(m.rng.NormFloat64()) + e.rec[j]*T(m.rng.NormFloat64())
+			}
+		}
+	}
+	if nI > 0 {
+		s.in = grow(s.in, nb*nN)
+		linalg.Gemm(false, true, nb, nN, nI, 1, s.u, nI, e.wIn, nI, 0, s.in, nN)
+		for k, v := range s.in {
+			s.next[k] += e.alpha[k%nN] * v
+		}
+	}
+	linalg.Gemm(false, true, nb, nN, nN, 1, s.r, nN, e.wRecA, nN, 1, s.next, nN)
+	activate(e.act, s.next, s.r)
+	if noise && e.post != 0 {
+		for k := range s.r {
+			s.r[k] += e.post * T(m.rng.NormFloat64())
+		}
+	}
+	for b := 0; b < nb; b++ {
+		copy(s.a[b*nO:(b+1)*nO], e.bOut)
+	}
+	linalg.Gemm(false, true, nb, nO, nN, 1, s.r, nN, e.wOut, nN, 1, s.a, nO)
+	headForward(e.head, s.a, s.y, nO)
+	convert(x, s.next)
+	if r != nil {
+		convert(r, s.r)
+	}
+	if y != nil {
+		convert(y, s.y)
+	}
+}

@@ -1,0 +1,126 @@
+package ctrnn
+
+import (
+	"fmt"
+
+	"nn4n/optim"
+)
+
+// Gradient runs the batch forward, evaluates obj and back-propagates through
+// time. The gradients of every trained parameter are then available from
+// Params (before plasticity) and Grad (after). It returns obj's terms, plus
+// "omega" when obj asks for Ω. Nothing in the model changes but its
+// gradients and, in training mode, its generator.
+func (m *Model) Gradient(b *Batch, obj Objective) ([]Term, error) {
+	if obj == nil {
+		return nil, fmt.Errorf("ctrnn: nil objective")
+	}
+	if err := m.checkBatch(b); err != nil {
+		return nil, err
+	}
+	i, n, o := m.Dims()
+	needs := obj.Needs()
+	bto, btn := b.B*b.T*o, b.B*b.T*n
+	m.tr = Trajectory{B: b.B, T: b.T, I: i, N: n, O: o,
+		Outputs: grow(m.tr.Outputs, bto), Logits: grow(m.tr.Logits, bto)}
+	if needs.Rates {
+		m.buf.rates = grow(m.buf.rates, btn)
+		m.tr.Rates = m.buf.rates
+	}
+	if needs.States {
+		m.buf.states = grow(m.buf.states, btn)
+		m.tr.States = m.buf.states
+	}
+	if err := m.ForwardInto(&m.tr, b); err != nil {
+		return nil, err
+	}
+	g := &m.og
+	g.Outputs, g.Logits = zeroed(g.Outputs, bto), zeroed(g.Logits, bto)
+	g.Rates, g.States = nil, nil
+	if needs.Rates {
+		m.buf.gRates = zeroed(m.buf.gRates, btn)
+		g.Rates = m.buf.gRates
+	}
+	if needs.States {
+		m.buf.gStates = zeroed(m.buf.gStates, btn)
+		g.States = m.buf.gStates
+	}
+	g.InEff, g.RecEff, g.OutEff = zeroed(g.InEff, n*i), zeroed(g.RecEff, n*n), zeroed(g.OutEff, o*n)
+	g.InRaw, g.RecRaw, g.OutRaw = zeroed(g.InRaw, n*i), zeroed(g.RecRaw, n*n), zeroed(g.OutRaw, o*n)
+	w := &Weights{I: i, N: n, O: o,
+		InRaw: m.wIn.raw, RecRaw: m.wRec.raw, OutRaw: m.wOut.raw,
+		InEff: m.wIn.eff, RecEff: m.wRec.eff, OutEff: m.wOut.eff}
+	terms, err := obj.Evaluate(b, &m.tr, w, g)
+	if err != nil {
+		return nil, err
+	}
+	if len(terms) == 0 {
+		return nil, fmt.Errorf("ctrnn: objective returned no terms")
+	}
+	lambda := 0.0
+	if om, ok := obj.(OmegaRegularized); ok {
+		lambda = om.LambdaOmega()
+	}
+	omega := m.run.backward(m, g, lambda)
+	for k, wt := range m.weights() {
+		eff, raw := [3][]float64{g.InEff, g.RecEff, g.OutEff}[k], [3][]float64{g.InRaw, g.RecRaw, g.OutRaw}[k]
+		for j, v := range eff {
+			wt.effGrad[j] += v
+		}
+		wt.chain(m.cfg.Dale)
+		for j, v := range raw {
+			wt.grad[j] += v
+		}
+	}
+	if lambda > 0 {
+		terms = append(terms, Term{Name: "omega", Value: omega})
+	}
+	return terms, nil
+}
+
+func zeroed(s []float64, n int) []float64 {
+	s = grow(s, n)
+	clear(s)
+	return s
+}
+
+// TrainStep is one optimiser step: Gradient, then opt updates the trained
+// parameters, then every constraint is re-applied (Clip-mode signs,
+// sparsity, α range). It returns the objective's terms and "grad_norm".
+// When the gradient fails nothing is changed.
+func (m *Model) TrainStep(b *Batch, obj Objective, opt optim.Optimizer) ([]Term, error) {
+	if opt == nil {
+		return nil, fmt.Errorf("ctrnn: nil optimiser")
+	}
+	terms, err := m.Gradient(b, obj)
+	if err != nil {
+		return nil, err
+	}
+	info, err := opt.Step(m.Params())
+	if err != nil {
+		return nil, err
+	}
+	m.project()
+	return append(terms, Term{Name: "grad_norm", Value: info.GradNorm}), nil
+}
+
+// Grad returns a copy of the last gradient of the trained parameter name
+// ("w_in", "w_rec", "w_out", "b_in", "b_rec", "b_out", "alpha", "x0"),
+// scaled by its plasticity and sparsity masks: the gradient a caller's own
+// optimiser should follow.
+func (m *Model) Grad(name string) ([]float64, error) {
+	for _, p := range m.Params() {
+		if p.Name != name {
+			continue
+		}
+		g := make([]float64, len(p.Grad))
+		for i, v := range p.Grad {
+			if p.Scale != nil {
+				v *= p.Scale[i]
+			}
+			g[i] = v
+		}
+		return g, nil
+	}
+	return nil, fmt.Errorf("ctrnn: %q is not a trained parameter of this model", name)
+}
