@@ -49,11 +49,11 @@ type engine[T linalg.Float] struct {
 	gx    []T // T·B·N: direct dL/dx, or nil
 	gxBuf []T
 	x0    []T // B·N initial state
-	d   []T // T·B·N: δx
-	c   []T // T·B·N: Ω's coefficients, or nil
-	p   []T // B·N: δx_t·diag(α)W_rec
-	fp  []T // B·N: f'(x_t)
-	dx0 []T // B·N
+	d     []T // T·B·N: δx
+	c     []T // T·B·N: Ω's coefficients, or nil
+	p     []T // B·N: δx_t·diag(α)W_rec
+	fp    []T // B·N: f'(x_t)
+	dx0   []T // B·N
 
 	// sim holds Step's buffers.
 	sim struct{ x, r, next, u, in, a, y []T }

@@ -262,7 +262,6 @@ func (m *Model) ForwardInto(dst *Trajectory, b *Batch) error {
 	return nil
 }
 
-
 // Step advances nb independent states by one time step, for simulators that
 // own the time loop: x (nb×N) is read as x_{t−1} and overwritten with x_t,
 // u (nb×I) is the input at t; r (nb×N) and y (nb×O) receive the rates and
