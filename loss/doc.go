@@ -28,9 +28,9 @@
 // logits, targets and masks are B×T×O, rates and states B×T×N, and
 // weights are stored (post, pre): W_in is N×I, W_rec N×N, W_out O×N. Where
 // a term is not differentiable (|·| at 0, max over ties, a norm or a
-// standard deviation at 0) the subgradient used is documented on the type;
-// every such choice picks 0 for sign(0) and for the gradient of a norm at
-// the origin, as PyTorch and Theano do for |·|.
+// standard deviation at 0) the subgradient used is documented on the type:
+// sign(0) = 0, as PyTorch and Theano differentiate |·|, and a norm or a
+// standard deviation at 0 gets the gradient 0.
 //
 // Integer class labels (ctrnn.Batch.Labels, one per step, negative to
 // ignore a step) are accepted by the softmax cross-entropy of SongYang and
