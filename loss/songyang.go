@@ -26,7 +26,8 @@ const (
 	Squared Head = iota
 	// BinaryCrossEntropy is pycog's −ŷ log(y+ε) − (1−ŷ) log(1−y+ε) with
 	// ε = BCEEpsilon, for sigmoid outputs. Its gradient goes into
-	// ObjectiveGrad.Outputs.
+	// ObjectiveGrad.Outputs. A counted output outside [−ε, 1+ε], where a
+	// logarithm is undefined, is an error.
 	BinaryCrossEntropy
 	// SoftmaxCrossEntropy is −ŷ_k log softmax(a)_k per entry, for softmax
 	// outputs. It reads the logits a and puts its gradient into
@@ -292,6 +293,9 @@ func (s SongYang) task(b *ctrnn.Batch, tr *ctrnn.Trajectory, g *ctrnn.ObjectiveG
 			m := maskAt(b, i)
 			if m == 0 {
 				continue
+			}
+			if y[i] <= -eps || y[i] >= 1+eps {
+				return 0, 0, fmt.Errorf("loss: binary cross-entropy needs outputs in [0, 1] (a sigmoid head); output %d is %v", i, y[i])
 			}
 			t := yh[i]
 			loss += m * (-t*math.Log(y[i]+eps) - (1-t)*math.Log(1-y[i]+eps))

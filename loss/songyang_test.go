@@ -334,6 +334,7 @@ func TestShapeErrors(t *testing.T) {
 			f.b.Mask = make([]float64, len(f.b.Target))
 			f.b.Mask[0] = math.NaN()
 		}, "non-negative"},
+		{"bce-range", SongYang{Head: BinaryCrossEntropy}, func(f *fixture, g *ctrnn.ObjectiveGrad) { f.tr.Outputs[3] = 1.5 }, "sigmoid"},
 		{"outputs", SongYang{}, func(f *fixture, g *ctrnn.ObjectiveGrad) { f.tr.Outputs = f.tr.Outputs[2:] }, "outputs"},
 		{"output-grad", MSE{}, func(f *fixture, g *ctrnn.ObjectiveGrad) { g.Outputs = nil }, "output gradient"},
 		{"batch", SongYang{}, func(f *fixture, g *ctrnn.ObjectiveGrad) { f.b.B = 3 }, "batch is"},
