@@ -47,12 +47,14 @@ func shapeName(n, nb, nt int, p Precision) string {
 	return fmt.Sprintf("N=%d/B=%d/T=%d/%v", n, nb, nt, p)
 }
 
-// BenchmarkForward times a forward pass of B trials of T steps.
+// BenchmarkForward times an evaluation-mode (noiseless) forward pass of B
+// trials of T steps.
 func BenchmarkForward(b *testing.B) {
 	for _, s := range benchShapes {
 		for _, p := range []Precision{Float64, Float32} {
 			b.Run(shapeName(s.n, s.nb, s.nt, p), func(b *testing.B) {
 				m := benchModel(b, s.n, p)
+				m.SetTraining(false)
 				batch := randomBatch(1, s.nb, s.nt, 4, 2)
 				out := &Trajectory{Outputs: make([]float64, s.nb*s.nt*2)}
 				if err := m.ForwardInto(out, batch); err != nil {

@@ -225,6 +225,9 @@ type Config struct {
 
 	// In, Rec and Out are the masks of W_in (N×I), W_rec (N×N), W_out (O×N).
 	In, Rec, Out Constraint
+	// RecInitScale (N×N, optional) multiplies the initial W_rec draw entry
+	// by entry before the spectral rescaling: pycog's Crec values.
+	RecInitScale []float64
 
 	// Seed seeds the model's generator (initialisation and noise).
 	Seed uint64
@@ -286,6 +289,14 @@ func (c *Config) Validate() error {
 	}
 	if !finite(c.InputBaseline) || !finite(c.X0) {
 		return fmt.Errorf("ctrnn: InputBaseline and X0 must be finite")
+	}
+	if c.RecInitScale != nil {
+		if len(c.RecInitScale) != c.Units*c.Units {
+			return fmt.Errorf("ctrnn: RecInitScale has %d entries, want %d×%d", len(c.RecInitScale), c.Units, c.Units)
+		}
+		if k := firstNonFinite(c.RecInitScale); k >= 0 {
+			return fmt.Errorf("ctrnn: RecInitScale[%d] = %v is not finite", k, c.RecInitScale[k])
+		}
 	}
 	if err := c.In.validate("In", c.Units, c.Inputs); err != nil {
 		return err

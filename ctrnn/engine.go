@@ -209,52 +209,12 @@ func (e *engine[T]) run(input []float64, x0 []T) {
 	} else {
 		clear(x1)
 	}
-	// x_t ← α⊙(x_t + b + σ_pre ξ_t) + √(2α)σ_rec η_t
-	for s := 0; s < nt*nb; s++ {
-		row := x1[s*nN : (s+1)*nN]
-		for j := range row {
-			row[j] = e.alpha[j] * (row[j] + e.bias[j])
-		}
-		if e.noiseOn && e.xi != nil {
-			xi := e.xi[s*nN : (s+1)*nN]
-			for j := range row {
-				row[j] += e.pre[j] * xi[j]
-			}
-		}
-		if e.noiseOn && e.eta != nil {
-			eta := e.eta[s*nN : (s+1)*nN]
-			for j := range row {
-				row[j] += e.rec[j] * eta[j]
-			}
-		}
-	}
 	copy(e.x[:bn], x0)
-	activate(e.act, e.x[:bn], e.r[:bn])
-	if &e.fx[0] != &e.r[0] {
-		copy(e.fx[:bn], e.r[:bn])
-	}
-	e.leak(e.x[:bn], x1[:bn])
+	e.advance(0)
 	for t := 1; t <= nt; t++ {
-		xt := e.x[t*bn : (t+1)*bn]
 		// x_t += r_{t−1}·(diag(α)W_rec)ᵀ
-		linalg.Gemm(false, true, nb, nN, nN, 1, e.r[(t-1)*bn:t*bn], nN, e.wRecA, nN, 1, xt, nN)
-		rt := e.r[t*bn : (t+1)*bn]
-		if e.noiseOn && e.zeta != nil {
-			ft := e.fx[t*bn : (t+1)*bn]
-			activate(e.act, xt, ft)
-			z := e.zeta[(t-1)*bn : t*bn]
-			for i, v := range ft {
-				rt[i] = v + e.post*z[i]
-			}
-		} else {
-			activate(e.act, xt, rt)
-			if &e.fx[0] != &e.r[0] {
-				copy(e.fx[t*bn:(t+1)*bn], rt)
-			}
-		}
-		if t < nt {
-			e.leak(xt, e.x[(t+1)*bn:(t+2)*bn])
-		}
+		linalg.Gemm(false, true, nb, nN, nN, 1, e.r[(t-1)*bn:t*bn], nN, e.wRecA, nN, 1, e.x[t*bn:(t+1)*bn], nN)
+		e.advance(t)
 	}
 	// a = W_out·r + b_out for every step in one multiply, then y = g(a).
 	for s := 0; s < nt*nb; s++ {
@@ -264,13 +224,60 @@ func (e *engine[T]) run(input []float64, x0 []T) {
 	headForward(e.head, e.a, e.y, nO)
 }
 
-// leak adds (1−α)⊙x to next, row by row.
-func (e *engine[T]) leak(x, next []T) {
-	nN := e.nN
-	for s := 0; s < len(x); s += nN {
-		xr, nr := x[s:s+nN], next[s:s+nN]
-		for j, k := range e.keep {
-			nr[j] += k * xr[j]
+// advance finishes step t and prepares step t+1 in one pass over the
+// state: r_t = f(x_t) (+ σ_post ζ_t, not at t = 0), and, on entry holding
+// W_in·u_{t+1}, x_{t+1} ← α⊙(x_{t+1} + b + σ_pre ξ) + √(2α)σ_rec η + (1−α)⊙x_t,
+// so that only the recurrent product remains for step t+1.
+func (e *engine[T]) advance(t int) {
+	nb, nt, nN := e.nB, e.nT, e.nN
+	bn := nb * nN
+	xt, rt, ft := e.x[t*bn:(t+1)*bn], e.r[t*bn:(t+1)*bn], e.fx[t*bn:(t+1)*bn]
+	post := t > 0 && e.noiseOn && e.zeta != nil
+	if post {
+		activate(e.act, xt, ft)
+		z := e.zeta[(t-1)*bn : t*bn]
+		for i, v := range ft {
+			rt[i] = v + e.post*z[i]
+		}
+	} else if e.act != ReLU || t == nt {
+		activate(e.act, xt, rt)
+		if &ft[0] != &rt[0] {
+			copy(ft, rt)
+		}
+	}
+	if t == nt {
+		return
+	}
+	next := e.x[(t+1)*bn : (t+2)*bn]
+	fused := e.act == ReLU && !post
+	for s := 0; s < bn; s += nN {
+		xr, nr := xt[s:s+nN], next[s:s+nN]
+		alpha, bias, keep := e.alpha[:nN], e.bias[:nN], e.keep[:nN]
+		if fused {
+			rr := rt[s : s+nN]
+			for j, v := range xr {
+				rr[j] = max(v, 0)
+				nr[j] = alpha[j]*(nr[j]+bias[j]) + keep[j]*v
+			}
+			if &ft[0] != &rt[0] {
+				copy(ft[s:s+nN], rr)
+			}
+		} else {
+			for j, v := range xr {
+				nr[j] = alpha[j]*(nr[j]+bias[j]) + keep[j]*v
+			}
+		}
+		if e.noiseOn && e.xi != nil {
+			xi, pre := e.xi[t*bn+s:t*bn+s+nN], e.pre[:nN]
+			for j := range nr {
+				nr[j] += pre[j] * xi[j]
+			}
+		}
+		if e.noiseOn && e.eta != nil {
+			eta, rec := e.eta[t*bn+s:t*bn+s+nN], e.rec[:nN]
+			for j := range nr {
+				nr[j] += rec[j] * eta[j]
+			}
 		}
 	}
 }

@@ -137,3 +137,5 @@ func lossOf(t *testing.T, m *Model, b *Batch, obj Objective) float64 {
 	}
 	return terms[0].Value
 }
+
+func newTestRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 11)) }

@@ -54,6 +54,11 @@ func (m *Model) initialize() error {
 			}
 		}
 	}
+	if c.RecInitScale != nil {
+		for i, v := range c.RecInitScale {
+			m.wRec.raw[i] *= v
+		}
+	}
 	m.project()
 	if c.Balance {
 		for _, w := range m.weights() {

@@ -66,7 +66,7 @@ func New(cfg Config) (*Model, error) {
 		}
 		m.x0[j] = cfg.X0
 	}
-	m.cfg.Alphas = nil
+	m.cfg.Alphas, m.cfg.RecInitScale = nil, nil
 	if m.cfg.InputAlpha == 0 { // dt/τ_in defaults to the initial mean α, fixed from here on
 		var s float64
 		for _, a := range m.alpha {
