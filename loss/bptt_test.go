@@ -28,9 +28,9 @@ func bpttModel(t *testing.T, head ctrnn.Head, act ctrnn.Activation) *ctrnn.Model
 		Init: ctrnn.InitNormal, Alphas: []float64{0.2, 0.3, 0.5, 0.1, 0.4, 1}, LearnAlpha: true,
 		PreNoise: 0.05, RecNoise: 0.1, PostNoise: 0.02, X0: 0.3, TrainX0: true,
 		TrainBiasIn: true, TrainBiasRec: true, TrainBiasOut: true,
-		Rec: ctrnn.Constraint{Sparsity: mask(n * n), Sign: sign},
-		Out: ctrnn.Constraint{Sparsity: mask(no * n), Sign: sign},
-		In:  ctrnn.Constraint{Plasticity: []float64{0.5, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}},
+		Rec:  ctrnn.Constraint{Sparsity: mask(n * n), Sign: sign},
+		Out:  ctrnn.Constraint{Sparsity: mask(no * n), Sign: sign},
+		In:   ctrnn.Constraint{Plasticity: []float64{0.5, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}},
 		Seed: 4})
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ func (m *Masks) Configure(cfg *ctrnn.Config) error {
 		return err
 	}
 	for _, d := range []struct {
-		name      string
+		name       string
 		have, want int
 	}{{"Inputs", cfg.Inputs, m.I}, {"Units", cfg.Units, m.N}, {"Outputs", cfg.Outputs, m.O}} {
 		if d.have != 0 && d.have != d.want {
