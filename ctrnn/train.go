@@ -18,8 +18,39 @@ func (m *Model) Gradient(b *Batch, obj Objective) ([]Term, error) {
 	if err := m.checkBatch(b); err != nil {
 		return nil, err
 	}
+	m.prepareTrajectory(b, obj.Needs())
+	if err := m.ForwardInto(&m.tr, b); err != nil {
+		return nil, err
+	}
+	terms, err := m.evaluate(b, obj)
+	if err != nil {
+		return nil, err
+	}
+	lambda := 0.0
+	if om, ok := obj.(OmegaRegularized); ok {
+		lambda = om.LambdaOmega()
+	}
+	g := &m.og
+	omega := m.run.backward(m, g, lambda)
+	for k, wt := range m.weights() {
+		eff, raw := [3][]float64{g.InEff, g.RecEff, g.OutEff}[k], [3][]float64{g.InRaw, g.RecRaw, g.OutRaw}[k]
+		for j, v := range eff {
+			wt.effGrad[j] += v
+		}
+		wt.chain(m.cfg.Dale)
+		for j, v := range raw {
+			wt.grad[j] += v
+		}
+	}
+	if lambda > 0 {
+		terms = append(terms, Term{Name: "omega", Value: omega})
+	}
+	return terms, nil
+}
+
+// prepareTrajectory sizes m.tr for the batch and the objective's needs.
+func (m *Model) prepareTrajectory(b *Batch, needs Needs) {
 	i, n, o := m.Dims()
-	needs := obj.Needs()
 	bto, btn := b.B*b.T*o, b.B*b.T*n
 	m.tr = Trajectory{B: b.B, T: b.T, I: i, N: n, O: o,
 		Outputs: grow(m.tr.Outputs, bto), Logits: grow(m.tr.Logits, bto)}
@@ -31,9 +62,34 @@ func (m *Model) Gradient(b *Batch, obj Objective) ([]Term, error) {
 		m.buf.states = grow(m.buf.states, btn)
 		m.tr.States = m.buf.states
 	}
-	if err := m.ForwardInto(&m.tr, b); err != nil {
-		return nil, err
+}
+
+// Loss runs the batch forward and evaluates obj without back-propagating,
+// a validation pass; it returns the terms and a copy of the outputs
+// (B×T×O). Noise follows the training mode.
+func (m *Model) Loss(b *Batch, obj Objective) ([]Term, []float64, error) {
+	if obj == nil {
+		return nil, nil, fmt.Errorf("ctrnn: nil objective")
 	}
+	if err := m.checkBatch(b); err != nil {
+		return nil, nil, err
+	}
+	m.prepareTrajectory(b, obj.Needs())
+	if err := m.ForwardInto(&m.tr, b); err != nil {
+		return nil, nil, err
+	}
+	terms, err := m.evaluate(b, obj)
+	if err != nil {
+		return nil, nil, err
+	}
+	return terms, append([]float64(nil), m.tr.Outputs...), nil
+}
+
+// evaluate zeroes the objective gradient buffers and runs obj on m.tr.
+func (m *Model) evaluate(b *Batch, obj Objective) ([]Term, error) {
+	i, n, o := m.Dims()
+	needs := obj.Needs()
+	bto, btn := b.B*b.T*o, b.B*b.T*n
 	g := &m.og
 	g.Outputs, g.Logits = zeroed(g.Outputs, bto), zeroed(g.Logits, bto)
 	g.Rates, g.States = nil, nil
@@ -56,24 +112,6 @@ func (m *Model) Gradient(b *Batch, obj Objective) ([]Term, error) {
 	}
 	if len(terms) == 0 {
 		return nil, fmt.Errorf("ctrnn: objective returned no terms")
-	}
-	lambda := 0.0
-	if om, ok := obj.(OmegaRegularized); ok {
-		lambda = om.LambdaOmega()
-	}
-	omega := m.run.backward(m, g, lambda)
-	for k, wt := range m.weights() {
-		eff, raw := [3][]float64{g.InEff, g.RecEff, g.OutEff}[k], [3][]float64{g.InRaw, g.RecRaw, g.OutRaw}[k]
-		for j, v := range eff {
-			wt.effGrad[j] += v
-		}
-		wt.chain(m.cfg.Dale)
-		for j, v := range raw {
-			wt.grad[j] += v
-		}
-	}
-	if lambda > 0 {
-		terms = append(terms, Term{Name: "omega", Value: omega})
 	}
 	return terms, nil
 }

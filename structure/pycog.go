@@ -159,6 +159,9 @@ type PycogConfig struct {
 	AllowSelf bool
 	// Seed selects the random draws of the sparse Crec.
 	Seed uint64
+	// ExcReadout restricts the readout to excitatory units, as every Dale
+	// example of pycog does (Cout = E units). Ignored with NoEI.
+	ExcReadout bool
 }
 
 // DefaultPycog returns pycog's defaults: 80% excitatory units and the dense
@@ -217,6 +220,13 @@ func Pycog(c PycogConfig) (*Structure, error) {
 		}
 		m.HiddenScale = crec
 		m.UnitSign = ei
+		if c.ExcReadout {
+			for k := range m.Readout {
+				if ei[k%n] < 0 {
+					m.Readout[k] = 0
+				}
+			}
+		}
 		m.signMasks()
 	}
 	return &Structure{Masks: m, names: []string{"area_1"}, units: [][]int{rangeIndices(0, n)}}, nil
