@@ -18,6 +18,7 @@ type Model struct {
 	gBIn, gBRec      []float64
 	gBOut, gAlpha    []float64
 	gX0              []float64
+	pcg              *rand.PCG
 	rng              *rand.Rand
 	training, frozen bool
 	stale            bool // engine parameters need reloading
@@ -54,19 +55,13 @@ func New(cfg Config) (*Model, error) {
 		alpha: make([]float64, n), x0: make([]float64, n),
 		gBIn: make([]float64, n), gBRec: make([]float64, n), gBOut: make([]float64, o),
 		gAlpha: make([]float64, n), gX0: make([]float64, n),
-		rng:      rand.New(rand.NewPCG(cfg.Seed, 0x6e6e346e)),
 		training: true,
 		stale:    true,
 	}
+	m.Reseed(cfg.Seed)
 	m.cfg.In, m.cfg.Rec, m.cfg.Out = Constraint{}, Constraint{}, Constraint{} // the weights own the masks
-	for j := range m.alpha {
-		m.alpha[j] = cfg.Alpha
-		if cfg.Alphas != nil {
-			m.alpha[j] = cfg.Alphas[j]
-		}
-		m.x0[j] = cfg.X0
-	}
-	m.cfg.Alphas, m.cfg.RecInitScale = nil, nil
+	m.cfg.Alphas, m.cfg.RecInitScale = clone(cfg.Alphas), clone(cfg.RecInitScale)
+	m.resetVectors()
 	if m.cfg.InputAlpha == 0 { // dt/τ_in defaults to the initial mean α, fixed from here on
 		var s float64
 		for _, a := range m.alpha {
@@ -77,12 +72,19 @@ func New(cfg Config) (*Model, error) {
 	if err := m.initialize(); err != nil {
 		return nil, err
 	}
-	if cfg.Precision == Float32 {
-		m.run = newEngine[float32](i, n, o)
-	} else {
-		m.run = newEngine[float64](i, n, o)
-	}
+	m.newEngine()
 	return m, nil
+}
+
+// resetVectors sets α and x0 to their configured values.
+func (m *Model) resetVectors() {
+	for j := range m.alpha {
+		m.alpha[j] = m.cfg.Alpha
+		if m.cfg.Alphas != nil {
+			m.alpha[j] = m.cfg.Alphas[j]
+		}
+		m.x0[j] = m.cfg.X0
+	}
 }
 
 // Config returns the model's configuration (masks excluded: see Array).
@@ -105,7 +107,8 @@ func (m *Model) FreezeNoise(on bool) { m.frozen = on }
 // Reseed restarts the model's generator from seed.
 func (m *Model) Reseed(seed uint64) {
 	m.cfg.Seed = seed
-	m.rng = rand.New(rand.NewPCG(seed, 0x6e6e346e))
+	m.pcg = rand.NewPCG(seed, 0x6e6e346e)
+	m.rng = rand.New(m.pcg)
 }
 
 // refresh recomputes the effective weights after a change of parameters.
