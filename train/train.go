@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"nn4n/ctrnn"
@@ -120,80 +121,144 @@ func Batch(b *task.Batch) *ctrnn.Batch {
 	return &ctrnn.Batch{B: b.B, T: b.T, Input: b.Input, Target: b.Target, Mask: b.Mask}
 }
 
-// Run trains m on p.Task until the stop rule holds, the patience or trial
-// budget runs out, or ctx is cancelled (then it returns ctx's error with the
-// result so far). At the end m holds the best parameters seen. The task's
-// inputs already carry pycog's baseline and noise, so m should have
+// Trainer runs a protocol in chunks, so that a host can report progress
+// and stop between calls. It keeps the run's state (counters, history,
+// best parameters, generators) between calls.
+type Trainer struct {
+	m         *ctrnn.Model
+	p         Protocol
+	trainRNG  *rand.Rand
+	validRNG  *rand.Rand
+	res       Result
+	best      [][]float64
+	bestLoss  float64
+	perfs     []float64
+	trials    int
+	updates   int
+	sinceBest int
+	nextCheck int
+	start     time.Time
+	spent     time.Duration
+	finished  bool
+}
+
+// NewTrainer checks p against m and prepares a run. The task's inputs
+// already carry pycog's baseline and noise, so m should have
 // InputBaseline = InputNoise = 0.
-func Run(ctx context.Context, m *ctrnn.Model, p Protocol) (*Result, error) {
+func NewTrainer(m *ctrnn.Model, p Protocol) (*Trainer, error) {
+	if m == nil {
+		return nil, fmt.Errorf("train: nil model")
+	}
 	if err := p.defaults(); err != nil {
 		return nil, err
 	}
-	if i, _, o := m.Dims(); func() bool { ti, to := p.Task.Dims(); return ti != i || to != o }() {
-		ti, to := p.Task.Dims()
+	i, _, o := m.Dims()
+	if ti, to := p.Task.Dims(); ti != i || to != o {
 		return nil, fmt.Errorf("train: task %s has %d inputs and %d outputs, the model %d and %d", p.Task.Name(), ti, to, i, o)
 	}
-	start := time.Now()
-	trainRNG, validRNG := task.NewRand(p.Seed), task.NewRand(p.Seed+1)
-	res := &Result{}
-	best := snapshot(m)
-	bestLoss := math.Inf(1)
-	var perfs []float64
-	trials, updates, sinceBest := 0, 0, 0
-	nextCheck := 0
+	return &Trainer{m: m, p: p, trainRNG: task.NewRand(p.Seed), validRNG: task.NewRand(p.Seed + 1),
+		best: snapshot(m), bestLoss: math.Inf(1)}, nil
+}
+
+// Run trains until the run ends or maxValidations more validations have
+// been made (≤ 0: no limit), or ctx is cancelled between updates (then it
+// returns ctx's error; calling Run again resumes). It reports whether the
+// run has ended; when it has, the model holds the best parameters seen.
+func (tr *Trainer) Run(ctx context.Context, maxValidations int) (bool, error) {
+	if tr.finished {
+		return true, nil
+	}
+	tr.start = time.Now()
+	defer func() { tr.spent += time.Since(tr.start) }()
+	done := 0
 	for {
-		if trials >= nextCheck {
-			rec, err := validate(m, p, validRNG)
-			if err != nil {
-				return res, err
+		if tr.trials >= tr.nextCheck {
+			if maxValidations > 0 && done == maxValidations {
+				return false, nil
 			}
-			rec.Trials, rec.Updates, rec.Elapsed = trials, updates, time.Since(start)
-			if rec.Loss < bestLoss {
-				bestLoss, rec.Best, sinceBest = rec.Loss, true, 0
-				best = snapshot(m)
-				res.Best = rec
-			} else {
-				sinceBest++
+			if err := tr.validate(); err != nil {
+				return false, err
 			}
-			res.History = append(res.History, rec)
-			perfs = append(perfs, rec.Perf)
-			if p.Progress != nil {
-				p.Progress(rec)
-			}
-			nextCheck += p.ValidEvery
-			switch {
-			case p.Task.Spec().Done(perfs) && updates > 0:
-				res.Converged, res.Reason = true, "stop rule of "+p.Task.Name()
-			case p.MinError > 0 && rec.RMSE <= p.MinError:
-				res.Converged, res.Reason = true, fmt.Sprintf("validation RMSE ≤ %g", p.MinError)
-			case sinceBest >= p.Patience:
-				res.Reason = fmt.Sprintf("no new best in %d validations", p.Patience)
-			case trials >= p.MaxTrials:
-				res.Reason = fmt.Sprintf("%d trials", p.MaxTrials)
-			}
-			if res.Reason != "" {
-				break
+			done++
+			if tr.res.Reason != "" {
+				restore(tr.m, tr.best)
+				tr.finished = true
+				tr.res.Elapsed = tr.spent + time.Since(tr.start)
+				return true, nil
 			}
 		}
 		if err := ctx.Err(); err != nil {
-			res.Reason = "cancelled"
-			restore(m, best)
-			res.Elapsed = time.Since(start)
-			return res, err
+			return false, err
 		}
-		tb, err := p.Task.Batch(trainRNG, p.Minibatch)
+		b, err := tr.p.Task.Batch(tr.trainRNG, tr.p.Minibatch)
 		if err != nil {
-			return res, err
+			return false, err
 		}
-		if _, err := m.TrainStep(Batch(tb), p.Objective, p.Optimizer); err != nil {
-			return res, err
+		if _, err := tr.m.TrainStep(Batch(b), tr.p.Objective, tr.p.Optimizer); err != nil {
+			return false, err
 		}
-		trials += p.Minibatch
-		updates++
+		tr.trials += tr.p.Minibatch
+		tr.updates++
 	}
-	restore(m, best)
-	res.Elapsed = time.Since(start)
-	return res, nil
+}
+
+// validate scores the model, keeps the best parameters and applies the
+// stop rules, setting res.Reason when the run ends.
+func (tr *Trainer) validate() error {
+	rec, err := validate(tr.m, tr.p, tr.validRNG)
+	if err != nil {
+		return err
+	}
+	rec.Trials, rec.Updates, rec.Elapsed = tr.trials, tr.updates, tr.spent+time.Since(tr.start)
+	if rec.Loss < tr.bestLoss {
+		tr.bestLoss, rec.Best, tr.sinceBest = rec.Loss, true, 0
+		tr.best = snapshot(tr.m)
+		tr.res.Best = rec
+	} else {
+		tr.sinceBest++
+	}
+	tr.res.History = append(tr.res.History, rec)
+	tr.perfs = append(tr.perfs, rec.Perf)
+	if tr.p.Progress != nil {
+		tr.p.Progress(rec)
+	}
+	tr.nextCheck += tr.p.ValidEvery
+	switch {
+	case tr.updates > 0 && tr.p.Task.Spec().Done(tr.perfs):
+		tr.res.Converged, tr.res.Reason = true, "stop rule of "+tr.p.Task.Name()
+	case tr.p.MinError > 0 && rec.RMSE <= tr.p.MinError:
+		tr.res.Converged, tr.res.Reason = true, fmt.Sprintf("validation RMSE ≤ %g", tr.p.MinError)
+	case tr.sinceBest >= tr.p.Patience:
+		tr.res.Reason = fmt.Sprintf("no new best in %d validations", tr.p.Patience)
+	case tr.trials >= tr.p.MaxTrials:
+		tr.res.Reason = fmt.Sprintf("%d trials", tr.p.MaxTrials)
+	}
+	return nil
+}
+
+// Result returns what the run has done so far.
+func (tr *Trainer) Result() Result {
+	r := tr.res
+	r.History = slices.Clone(r.History)
+	if !tr.finished {
+		r.Elapsed = tr.spent
+	}
+	return r
+}
+
+// Run trains m on p.Task until the run ends or ctx is cancelled. At the end
+// m holds the best parameters seen.
+func Run(ctx context.Context, m *ctrnn.Model, p Protocol) (*Result, error) {
+	tr, err := NewTrainer(m, p)
+	if err != nil {
+		return nil, err
+	}
+	_, err = tr.Run(ctx, 0)
+	res := tr.Result()
+	if err != nil {
+		restore(m, tr.best)
+	}
+	return &res, err
 }
 
 // validate scores m on a fresh balanced validation set, noise on as pycog

@@ -1,0 +1,119 @@
+package train
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"nn4n/ctrnn"
+	"nn4n/structure"
+	"nn4n/task"
+)
+
+func smallRun(t *testing.T) (*ctrnn.Model, Protocol) {
+	t.Helper()
+	tk, err := task.New("rdm_dense", task.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := structure.DefaultPycog(2, 20, 2)
+	sc.ExcReadout = true
+	s, err := structure.Pycog(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := ctrnn.Config{Init: ctrnn.InitPycog, Alpha: 0.2, RecNoise: 0.15, X0: 0.1, TrainX0: true, Seed: 5}
+	if err := s.Configure(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ctrnn.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, Protocol{Task: tk, ValidEvery: 200, NValidation: 110, MaxTrials: 1000, Seed: 3}
+}
+
+// TestChunkedRunMatchesWhole checks that a run made one validation per call
+// is identical to a run made in one call, and that the stop reason, best
+// record and restored parameters are consistent.
+func TestChunkedRunMatchesWhole(t *testing.T) {
+	m1, p := smallRun(t)
+	res, err := Run(context.Background(), m1, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.History) != 6 || res.Reason != "1000 trials" {
+		t.Fatalf("history of %d validations, reason %q; want 6 and the trial budget", len(res.History), res.Reason)
+	}
+	m2, p2 := smallRun(t)
+	tr, err := NewTrainer(m2, p2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	for {
+		done, err := tr.Run(context.Background(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls++
+		if done {
+			break
+		}
+	}
+	r2 := tr.Result()
+	if calls < 6 {
+		t.Errorf("%d calls for 6 validations", calls)
+	}
+	for k := range res.History {
+		a, b := res.History[k], r2.History[k]
+		if a.Loss != b.Loss || a.Perf != b.Perf || a.Trials != b.Trials {
+			t.Fatalf("validation %d differs: %v vs %v", k, a, b)
+		}
+	}
+	w1, _ := m1.Array("w_rec")
+	w2, _ := m2.Array("w_rec")
+	if !slices.Equal(w1, w2) {
+		t.Error("final weights differ between whole and chunked runs")
+	}
+	// The model holds the best validation's parameters: validating again
+	// with the same set gives the best loss.
+	best := res.Best
+	for _, r := range res.History {
+		if r.Loss < best.Loss {
+			t.Errorf("best loss %v is not the lowest (%v)", best.Loss, r.Loss)
+		}
+	}
+}
+
+// TestCancelResumes checks that a cancelled run returns the context's
+// error and can be resumed.
+func TestCancelResumes(t *testing.T) {
+	m, p := smallRun(t)
+	tr, err := NewTrainer(m, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if done, err := tr.Run(ctx, 0); err != context.Canceled || done {
+		t.Fatalf("cancelled run: done %v, err %v", done, err)
+	}
+	if done, err := tr.Run(context.Background(), 0); err != nil || !done {
+		t.Fatalf("resumed run: done %v, err %v", done, err)
+	}
+}
+
+func TestBadProtocol(t *testing.T) {
+	m, p := smallRun(t)
+	bad := []Protocol{{}, {Task: p.Task, Minibatch: -1}, {Task: p.Task, MinError: -1}}
+	for _, b := range bad {
+		if _, err := NewTrainer(m, b); err == nil {
+			t.Errorf("NewTrainer accepted %+v", b)
+		}
+	}
+	sine, _ := task.New("sinewave", task.DefaultOptions())
+	if _, err := NewTrainer(m, Protocol{Task: sine}); err == nil {
+		t.Error("a task with other dimensions was accepted")
+	}
+}
