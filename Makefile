@@ -22,7 +22,7 @@ bench: $(STAMP)
 	$(GO) test -run '^$$' -bench . -benchmem ./ctrnn/
 
 demo: $(STAMP)
-	$(GO) run ./examples/go/rdm
+	$(GO) run ./examples/go/train -task rdm_dense -seed 101
 
 clean:
 	rm -rf build

@@ -109,7 +109,9 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		{"truncated", write("t.npz", data[:len(data)/2]), "npz"},
 		{"corrupt", write("c.npz", append(slices.Clone(data[:200]), append([]byte{data[200] ^ 0xff}, data[201:]...)...)), "npz"},
 		{"missing weight", edit("m.npz", func(a map[string]npz.Array, _ map[string]string) { delete(a, "w_rec") }), "no w_rec array"},
-		{"wrong shape", edit("s.npz", func(a map[string]npz.Array, _ map[string]string) { a["b_out"] = npz.Array{Shape: []int{5}, Data: make([]float64, 5)} }), "b_out has shape"},
+		{"wrong shape", edit("s.npz", func(a map[string]npz.Array, _ map[string]string) {
+			a["b_out"] = npz.Array{Shape: []int{5}, Data: make([]float64, 5)}
+		}), "b_out has shape"},
 		{"nan", edit("n.npz", func(a map[string]npz.Array, _ map[string]string) { a["w_out"].Data[0] = a["w_out"].Data[0] / 0 * 0 }), "not finite"},
 		{"eff mismatch", edit("e.npz", func(a map[string]npz.Array, _ map[string]string) { a["w_rec_eff"].Data[0] += 1 }), "w_rec_eff disagrees"},
 		{"sign violated", edit("v.npz", func(a map[string]npz.Array, _ map[string]string) {
@@ -121,10 +123,16 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 			}
 		}), "outside its sparsity or sign mask"},
 		{"bad alpha", edit("al.npz", func(a map[string]npz.Array, _ map[string]string) { a["alpha"].Data[0] = 2 }), "alpha[0]"},
-		{"unknown array", edit("u.npz", func(a map[string]npz.Array, _ map[string]string) { a["w_extra"] = npz.Array{Shape: []int{1}, Data: []float64{1}} }), "unknown array"},
+		{"unknown array", edit("u.npz", func(a map[string]npz.Array, _ map[string]string) {
+			a["w_extra"] = npz.Array{Shape: []int{1}, Data: []float64{1}}
+		}), "unknown array"},
 		{"no config", edit("nc.npz", func(_ map[string]npz.Array, tx map[string]string) { delete(tx, "config") }), "no config entry"},
-		{"bad config", edit("bc.npz", func(_ map[string]npz.Array, tx map[string]string) { tx["config"] = strings.Replace(tx["config"], `"relu"`, `"gelu"`, 1) }), "unknown activation"},
-		{"future version", edit("fv.npz", func(_ map[string]npz.Array, tx map[string]string) { tx["config"] = strings.Replace(tx["config"], `"version":1`, `"version":9`, 1) }), "file version 9"},
+		{"bad config", edit("bc.npz", func(_ map[string]npz.Array, tx map[string]string) {
+			tx["config"] = strings.Replace(tx["config"], `"relu"`, `"gelu"`, 1)
+		}), "unknown activation"},
+		{"future version", edit("fv.npz", func(_ map[string]npz.Array, tx map[string]string) {
+			tx["config"] = strings.Replace(tx["config"], `"version":1`, `"version":9`, 1)
+		}), "file version 9"},
 		{"bad sign", edit("bs.npz", func(a map[string]npz.Array, _ map[string]string) { a["sign_out"].Data[0] = 3 }), "Sign"},
 	}
 	for _, c := range cases {

@@ -119,12 +119,12 @@ func (e *engine[T]) step(m *Model, nb int, x, u, r, y []float64) {
 	}
 	if nI > 0 {
 		s.in = grow(s.in, nb*nN)
-		linalg.Gemm(false, true, nb, nN, nI, 1, s.u, nI, e.wIn, nI, 0, s.in, nN)
+		rows(nb, nN, nI, s.u, e.wIn, 0, s.in)
 		for k, v := range s.in {
 			s.next[k] += e.alpha[k%nN] * v
 		}
 	}
-	linalg.Gemm(false, true, nb, nN, nN, 1, s.r, nN, e.wRecA, nN, 1, s.next, nN)
+	rows(nb, nN, nN, s.r, e.wRecA, 1, s.next)
 	activate(e.act, s.next, s.r)
 	if noise && e.post != 0 {
 		for k := range s.r {
@@ -134,7 +134,7 @@ func (e *engine[T]) step(m *Model, nb int, x, u, r, y []float64) {
 	for b := 0; b < nb; b++ {
 		copy(s.a[b*nO:(b+1)*nO], e.bOut)
 	}
-	linalg.Gemm(false, true, nb, nO, nN, 1, s.r, nN, e.wOut, nN, 1, s.a, nO)
+	rows(nb, nO, nN, s.r, e.wOut, 1, s.a)
 	headForward(e.head, s.a, s.y, nO)
 	convert(x, s.next)
 	if r != nil {
@@ -143,4 +143,14 @@ func (e *engine[T]) step(m *Model, nb int, x, u, r, y []float64) {
 	if y != nil {
 		convert(y, s.y)
 	}
+}
+
+// rows sets c = x·wᵀ + beta·c for nb rows x (nb×k) and w (n×k): a
+// matrix-vector product for one row, the simulator's usual case.
+func rows[T linalg.Float](nb, n, k int, x, w []T, beta T, c []T) {
+	if nb == 1 {
+		linalg.Gemv(false, n, k, 1, w, k, x, beta, c)
+		return
+	}
+	linalg.Gemm(false, true, nb, n, k, 1, x, k, w, k, beta, c, n)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"nn4n/ctrnn"
+	"nn4n/loss"
 	"nn4n/structure"
 	"nn4n/task"
 )
@@ -115,5 +116,51 @@ func TestBadProtocol(t *testing.T) {
 	sine, _ := task.New("sinewave", task.DefaultOptions())
 	if _, err := NewTrainer(m, Protocol{Task: sine}); err == nil {
 		t.Error("a task with other dimensions was accepted")
+	}
+}
+
+// TestSineWaveConverges trains pycog's sine-wave task (no input, N = 100
+// under Dale's law, trained biases and x0) with the Song-Yang objective
+// (λ_Ω = 2), SGD lr 0.01, clip 1, until validation RMSE ≤ 0.05. About two
+// minutes on two cores; skipped with -short.
+func TestSineWaveConverges(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains for about two minutes")
+	}
+	tk, err := task.New("sinewave", task.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := structure.Pycog(structure.DefaultPycog(0, 100, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := ctrnn.Config{Init: ctrnn.InitPycog, Alpha: 0.2, RecNoise: 0.05, X0: 0.1, TrainX0: true,
+		TrainBiasRec: true, TrainBiasOut: true, Seed: 100}
+	if err := s.Configure(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ctrnn.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), m, Protocol{Task: tk, Seed: 100, MinError: 0.05, MaxTrials: 600_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s after %d trials, %.1f s; best %v", res.Reason, res.Best.Trials, res.Elapsed.Seconds(), res.Best)
+	if !res.Converged || res.Best.RMSE > 0.05 {
+		t.Fatalf("sine wave did not reach RMSE ≤ 0.05: %s, best %v", res.Reason, res.Best)
+	}
+	// The model holds the best parameters: a fresh noiseless validation
+	// set scores close to the recorded RMSE.
+	m.SetTraining(false)
+	vb, _ := tk.Validation(task.NewRand(7), 50)
+	_, y, err := m.Loss(Batch(vb), loss.SongYang{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := task.RMSE(y, vb); r > 0.06 {
+		t.Errorf("restored model's RMSE is %v", r)
 	}
 }

@@ -51,3 +51,24 @@ func scale[T Float](beta T, c []T, m, n, ldc int) {
 		}
 	}
 }
+
+// Gemv computes y = alpha·op(a)·x + beta·y for a row-major m×n matrix a
+// (op(a) = aᵀ when trans is set) and contiguous vectors.
+func Gemv[T Float](trans bool, m, n int, alpha T, a []T, lda int, x []T, beta T, y []T) {
+	if m == 0 || n == 0 {
+		if m > 0 && !trans || n > 0 && trans {
+			scale(beta, y, 1, len(y), len(y))
+		}
+		return
+	}
+	t := blas.NoTrans
+	if trans {
+		t = blas.Trans
+	}
+	switch a := any(a).(type) {
+	case []float64:
+		blas64.Implementation().Dgemv(t, m, n, float64(alpha), a, lda, any(x).([]float64), 1, float64(beta), any(y).([]float64), 1)
+	case []float32:
+		blas32.Implementation().Sgemv(t, m, n, float32(alpha), a, lda, any(x).([]float32), 1, float32(beta), any(y).([]float32), 1)
+	}
+}
