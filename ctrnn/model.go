@@ -230,7 +230,7 @@ func (m *Model) Forward(b *Batch, want Needs) (*Trajectory, error) {
 	i, n, o := m.Dims()
 	tr := &Trajectory{}
 	if b != nil {
-		tr.B, tr.T, tr.I, tr.N, tr.O = b.B, b.T, i, n, o
+		tr.B, tr.T, tr.I, tr.N, tr.O, tr.Head = b.B, b.T, i, n, o, m.cfg.Head
 		tr.Outputs = make([]float64, b.B*b.T*o)
 		tr.Logits = make([]float64, b.B*b.T*o)
 		if want.Rates {

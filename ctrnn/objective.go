@@ -23,6 +23,8 @@ type Batch struct {
 // the engine's buffers, for objectives and callers to read.
 type Trajectory struct {
 	B, T, I, N, O int
+	// Head is the model's output head, so objectives can check they suit it.
+	Head Head
 	// Outputs is y = g(W_out r + b_out), B×T×O.
 	Outputs []float64
 	// Logits is a = W_out r + b_out before the output head, B×T×O.

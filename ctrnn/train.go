@@ -52,7 +52,7 @@ func (m *Model) Gradient(b *Batch, obj Objective) ([]Term, error) {
 func (m *Model) prepareTrajectory(b *Batch, needs Needs) {
 	i, n, o := m.Dims()
 	bto, btn := b.B*b.T*o, b.B*b.T*n
-	m.tr = Trajectory{B: b.B, T: b.T, I: i, N: n, O: o,
+	m.tr = Trajectory{B: b.B, T: b.T, I: i, N: n, O: o, Head: m.cfg.Head,
 		Outputs: grow(m.tr.Outputs, bto), Logits: grow(m.tr.Logits, bto)}
 	if needs.Rates {
 		m.buf.rates = grow(m.buf.rates, btn)

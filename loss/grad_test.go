@@ -123,7 +123,7 @@ func (r *recorder) Fatalf(string, ...any) { r.failed = true }
 
 func (f *fixture) value(t reporter, obj ctrnn.Objective) float64 {
 	t.Helper()
-	terms, err := obj.Evaluate(&f.b, &f.tr, &f.w, f.grad())
+	terms, err := suited(obj, &f.tr).Evaluate(&f.b, &f.tr, &f.w, f.grad())
 	if err != nil {
 		t.Fatalf("Evaluate: %v", err)
 		return math.NaN()
@@ -170,7 +170,7 @@ func checkGrad(t reporter, obj ctrnn.Objective, f *fixture, want ...string) {
 func checkGradStep(t reporter, obj ctrnn.Objective, f *fixture, rel, floor float64, want ...string) {
 	t.Helper()
 	g := f.grad()
-	if _, err := obj.Evaluate(&f.b, &f.tr, &f.w, g); err != nil {
+	if _, err := suited(obj, &f.tr).Evaluate(&f.b, &f.tr, &f.w, g); err != nil {
 		t.Fatalf("Evaluate: %v", err)
 		return
 	}

@@ -147,6 +147,9 @@ func (s SongYang) Evaluate(b *ctrnn.Batch, tr *ctrnn.Trajectory, w *ctrnn.Weight
 	if err != nil {
 		return nil, err
 	}
+	if want, ok := map[Head]ctrnn.Head{BinaryCrossEntropy: ctrnn.SigmoidHead, SoftmaxCrossEntropy: ctrnn.SoftmaxHead}[s.Head]; ok && tr.Head != want {
+		return nil, fmt.Errorf("loss: the %v objective needs the model's %v output head, the model has %v", s.Head, want, tr.Head)
+	}
 
 	terms := []ctrnn.Term{{Name: "total"}, {Name: "task"}}
 	var rmse float64

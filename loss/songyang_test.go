@@ -28,7 +28,7 @@ func blank(B, T, I, N, O int) *fixture {
 func run(t *testing.T, obj ctrnn.Objective, f *fixture) ([]ctrnn.Term, *ctrnn.ObjectiveGrad) {
 	t.Helper()
 	g := f.grad()
-	terms, err := obj.Evaluate(&f.b, &f.tr, &f.w, g)
+	terms, err := suited(obj, &f.tr).Evaluate(&f.b, &f.tr, &f.w, g)
 	if err != nil {
 		t.Fatalf("Evaluate: %v", err)
 	}
@@ -286,7 +286,7 @@ func TestEmptyMask(t *testing.T) {
 		Composite{Terms: []Weighted{{Criterion: MSE{Masked: true}}}},
 	} {
 		g := f.grad()
-		terms, err := obj.Evaluate(&f.b, &f.tr, &f.w, g)
+		terms, err := suited(obj, &f.tr).Evaluate(&f.b, &f.tr, &f.w, g)
 		if !errors.Is(err, ErrEmptyMask) {
 			t.Errorf("%T: err = %v, want ErrEmptyMask", obj, err)
 		}
@@ -305,13 +305,13 @@ func TestEmptyMask(t *testing.T) {
 	f.b.Mask = nil
 	f.b.Labels = []int32{-1, -1, -1, -1}
 	for _, obj := range []ctrnn.Objective{SongYang{Head: SoftmaxCrossEntropy}, CrossEntropy{}} {
-		if _, err := obj.Evaluate(&f.b, &f.tr, &f.w, f.grad()); !errors.Is(err, ErrEmptyMask) {
+		if _, err := suited(obj, &f.tr).Evaluate(&f.b, &f.tr, &f.w, f.grad()); !errors.Is(err, ErrEmptyMask) {
 			t.Errorf("%T, ignored labels: err = %v, want ErrEmptyMask", obj, err)
 		}
 	}
 	f.b.Labels = []int32{0, 1, 0, 1}
 	f.b.Mask = []float64{0, 1, 1, 0, 0, 1, 1, 0}
-	if _, err := (SongYang{Head: SoftmaxCrossEntropy}).Evaluate(&f.b, &f.tr, &f.w, f.grad()); !errors.Is(err, ErrEmptyMask) {
+	if _, err := suited(SongYang{Head: SoftmaxCrossEntropy}, &f.tr).Evaluate(&f.b, &f.tr, &f.w, f.grad()); !errors.Is(err, ErrEmptyMask) {
 		t.Errorf("masked labels: err = %v, want ErrEmptyMask", err)
 	}
 }
@@ -365,7 +365,7 @@ func TestShapeErrors(t *testing.T) {
 			f := blank(2, 2, 1, 2, 2)
 			g := f.grad()
 			tc.edit(f, g)
-			terms, err := tc.obj.Evaluate(&f.b, &f.tr, &f.w, g)
+			terms, err := suited(tc.obj, &f.tr).Evaluate(&f.b, &f.tr, &f.w, g)
 			if err == nil {
 				t.Fatalf("no error; terms %v", terms)
 			}
