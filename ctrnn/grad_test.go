@@ -131,11 +131,12 @@ func TestGradientFiniteDifferences(t *testing.T) {
 	}
 }
 
-// TestGradientPerTrialX0 checks the path where the batch carries one
-// initial state per trial (no x0 gradient) and the model has no inputs.
+// TestGradientNoInputsBatchX0 checks the path where the batch carries one
+// initial state per trial (so the model's trained x0 gets no gradient) and
+// the model has no inputs.
 func TestGradientNoInputsBatchX0(t *testing.T) {
 	cfg := Config{Inputs: 0, Units: 5, Outputs: 1, Activation: Tanh, Init: InitNormal,
-		RecNoise: 0.1, TrainBiasRec: true, TrainBiasOut: true, Seed: 9}
+		RecNoise: 0.1, TrainBiasRec: true, TrainBiasOut: true, TrainX0: true, Seed: 9}
 	m, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

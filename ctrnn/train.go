@@ -32,6 +32,9 @@ func (m *Model) Gradient(b *Batch, obj Objective) ([]Term, error) {
 	}
 	g := &m.og
 	omega := m.run.backward(m, g, lambda)
+	if b.X0 != nil { // the batch's initial state replaced the model's x0
+		clear(m.gX0)
+	}
 	for k, wt := range m.weights() {
 		eff, raw := [3][]float64{g.InEff, g.RecEff, g.OutEff}[k], [3][]float64{g.InRaw, g.RecRaw, g.OutRaw}[k]
 		for j, v := range eff {
