@@ -399,19 +399,27 @@ func (e *engine[T]) deriv(t int) {
 // be nil (p is used only when next is set).
 func (e *engine[T]) combine(dst, g, next, gx []T) {
 	nN := e.nN
+	keep := e.keep[:nN]
 	for s := 0; s < len(dst); s += nN {
-		d, fp := dst[s:s+nN], e.fp[s:s+nN]
+		d, fp, p := dst[s:s+nN], e.fp[s:s+nN], e.p[s:s+nN]
+		if g != nil && next != nil && gx == nil { // the common case, one tight loop
+			gr, nx := g[s:s+nN], next[s:s+nN]
+			for j := range d {
+				d[j] = (gr[j]+p[j])*fp[j] + keep[j]*nx[j]
+			}
+			continue
+		}
 		for j := range d {
 			var v T
 			if g != nil {
 				v = g[s+j]
 			}
 			if next != nil {
-				v += e.p[s+j]
+				v += p[j]
 			}
 			v *= fp[j]
 			if next != nil {
-				v += e.keep[j] * next[s+j]
+				v += keep[j] * next[s+j]
 			}
 			if gx != nil {
 				v += gx[s+j]
