@@ -1,12 +1,40 @@
 # nn4n: build, test, demo and benchmarks. See README.md.
+#
+#   make                      build/libnn4n.so (+ build/nn4n.h) and every Go package
+#   make install PREFIX=/usr/local [DESTDIR=…]   library, header and nn4n.pc
+#   make test                 Go vet and tests, then the C ABI suites (tests/c/run.sh)
+#   make bench                Go benchmarks and the simulator step through the C ABI
+#   make demo                 the demo
 
 GO      ?= go
 STAMP   := build/.deps
+PREFIX  ?= /usr/local
 
-.PHONY: all deps test bench demo clean
+# The version comes from include/nn4n.h, the one place it is written.
+VMAJOR  := $(shell sed -n 's/^\#define NN4N_VERSION_MAJOR \([0-9]*\)$$/\1/p' include/nn4n.h)
+VMINOR  := $(shell sed -n 's/^\#define NN4N_VERSION_MINOR \([0-9]*\)$$/\1/p' include/nn4n.h)
+VPATCH  := $(shell sed -n 's/^\#define NN4N_VERSION_PATCH \([0-9]*\)$$/\1/p' include/nn4n.h)
+VERSION := $(VMAJOR).$(VMINOR).$(VPATCH)
+SONAME  := libnn4n.so.$(VMAJOR)
+LIB     := build/libnn4n.so
+LDFLAGS := -s -w -X main.version=$(VERSION) -extldflags '-Wl,-soname,$(SONAME)'
+GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test.go') go.mod go.sum \
+           $(wildcard capi/*.c capi/*.h) include/nn4n.h
 
-all: $(STAMP)
+.PHONY: all lib deps test test-c bench demo install clean
+
+all: $(STAMP) lib
 	$(GO) build ./...
+
+lib: $(LIB)
+
+# The cgo-generated header is deleted: include/nn4n.h is the only header.
+$(LIB): $(STAMP) $(GO_SRC)
+	@mkdir -p build
+	$(GO) build -buildmode=c-shared -trimpath -ldflags "$(LDFLAGS)" -o $@ ./capi
+	rm -f build/libnn4n.h
+	cp include/nn4n.h build/nn4n.h
+	ln -sf libnn4n.so build/$(SONAME)
 
 # deps installs the system packages once per machine (scripts/ is idempotent).
 deps: $(STAMP)
@@ -14,15 +42,32 @@ $(STAMP): scripts/install-deps.sh
 	./scripts/install-deps.sh
 	@mkdir -p build && touch $@
 
-test: $(STAMP)
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libnn4n.so.$(VERSION)
+	ln -sf libnn4n.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libnn4n.so
+	install -m 644 include/nn4n.h $(DESTDIR)$(PREFIX)/include/nn4n.h
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+		'Name: nn4n' 'Description: continuous-time E/I recurrent networks (C ABI)' 'Version: $(VERSION)' \
+		'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lnn4n' 'Libs.private: -lopenblas -lpthread' \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/nn4n.pc
+
+test: $(STAMP) lib
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory test-c
 
-bench: $(STAMP)
+# test-c runs the C ABI suites of tests/c (see tests/c/README.md).
+test-c: lib
+	GO="$(GO)" ./tests/c/run.sh
+
+bench: $(STAMP) lib
 	$(GO) test -run '^$$' -bench . -benchmem ./ctrnn/
+	GO="$(GO)" ./tests/c/run.sh bench
 
 demo: $(STAMP)
-	$(GO) run ./examples/go/train -task rdm_dense -seed 101
+	$(GO) run ./examples/go/rdm
 
 clean:
 	rm -rf build

@@ -325,3 +325,15 @@ func boolf(b bool) float64 {
 func unknownKey(what, key string, known []string) error {
 	return fail(stUnknownKey, "unknown %s %q (known: %s)", what, key, strings.Join(known, ", "))
 }
+
+// set returns a function that stores a value in *dst unless err is set, so
+// that a setter whose value is invalid changes nothing:
+// return set(&x.Field)(parse(v)).
+func set[T any](dst *T) func(T, error) error {
+	return func(v T, err error) error {
+		if err == nil {
+			*dst = v
+		}
+		return err
+	}
+}

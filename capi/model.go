@@ -307,8 +307,8 @@ func nn4n_model_set_array(h C.uint64_t, key *C.nn4n_cchar, values *C.nn4n_cdoubl
 			return err
 		}
 		if v == nil {
-			if !mask || n != 0 {
-				return fail(stNull, "values is NULL")
+			if !mask {
+				return fail(stShape, "values_len = %d, want %d", int64(n), rows*cols)
 			}
 			v = []float64{}
 		}

@@ -257,8 +257,7 @@ func nn4n_objective_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.i
 		}
 		switch {
 		case t != nil && sub == "lambda":
-			t.lambda, err = nonNegative(k, v)
-			return err
+			return set(&t.lambda)(nonNegative(k, v))
 		case t != nil:
 			return setCriterionF64(t.crit, sub, v)
 		case o.sy != nil:
@@ -351,18 +350,15 @@ func nn4n_objective_set_str(h C.uint64_t, key, value *C.nn4n_cchar) C.int32_t {
 				}
 				return nil
 			case "weights":
-				o.sy.Weights, err = parseWeights(v)
-				return err
+				return set(&o.sy.Weights)(parseWeights(v))
 			}
 			return unknownKey("songyang str key", k, []string{"head", "weights"})
 		case o.rl != nil:
 			switch k {
 			case "weights":
-				o.rl.Weights, err = parseWeights(v)
-				return err
+				return set(&o.rl.Weights)(parseWeights(v))
 			case "on":
-				o.rl.On, err = parseSignal(v)
-				return err
+				return set(&o.rl.On)(parseSignal(v))
 			}
 			return unknownKey("rnnloss str key", k, []string{"weights", "on"})
 		}
@@ -456,9 +452,7 @@ func setSongYang(sy *loss.SongYang, k string, v float64) error {
 	if f == nil {
 		return unknownKey("songyang key", k, songYangKeys)
 	}
-	var err error
-	*f, err = nonNegative(k, v)
-	return err
+	return set(f)(nonNegative(k, v))
 }
 
 func getSongYang(sy *loss.SongYang, k string) (float64, error) {
@@ -502,15 +496,13 @@ func setRNNLoss(l *loss.RNNLoss, k string, v float64) error {
 		l.LambdaMSE, l.NoMSE = v, v == 0
 		return nil
 	case "masked":
-		l.Masked, err = flag(k, v)
-		return err
+		return set(&l.Masked)(flag(k, v))
 	}
 	f := rnnLossField(l, k)
 	if f == nil {
 		return unknownKey("rnnloss key", k, rnnLossKeys)
 	}
-	*f, err = nonNegative(k, v)
-	return err
+	return set(f)(nonNegative(k, v))
 }
 
 func getRNNLoss(l *loss.RNNLoss, k string) (float64, error) {
@@ -606,8 +598,7 @@ func setCriterionF64(c any, k string, v float64) error {
 	switch c := c.(type) {
 	case *loss.StatePrediction:
 		if k == "tau" {
-			c.Tau, err = integer(k, v, 1, 1<<24)
-			return err
+			return set(&c.Tau)(integer(k, v, 1, 1<<24))
 		}
 	case *loss.Entropy:
 		if k == "reg" {
@@ -639,8 +630,7 @@ func setCriterionF64(c any, k string, v float64) error {
 		}
 	case *loss.MSE:
 		if k == "masked" {
-			c.Masked, err = flag(k, v)
-			return err
+			return set(&c.Masked)(flag(k, v))
 		}
 	}
 	f64, _ := criterionKeys(c)
@@ -680,34 +670,27 @@ func getCriterionF64(c any, k string) (float64, error) {
 }
 
 func setCriterionStr(c any, k, v string) error {
-	var err error
 	switch c := c.(type) {
 	case *loss.FiringRate:
 		switch k {
 		case "metric":
-			c.Metric, err = parseMetric(v, loss.L2, loss.L1)
-			return err
+			return set(&c.Metric)(parseMetric(v, loss.L2, loss.L1))
 		case "on":
-			c.On, err = parseSignal(v)
-			return err
+			return set(&c.On)(parseSignal(v))
 		}
 	case *loss.FiringRateDist:
 		switch k {
 		case "metric":
-			c.Metric, err = parseMetric(v, loss.SD, loss.CV, loss.MeanAD, loss.MaxAD)
-			return err
+			return set(&c.Metric)(parseMetric(v, loss.SD, loss.CV, loss.MeanAD, loss.MaxAD))
 		case "on":
-			c.On, err = parseSignal(v)
-			return err
+			return set(&c.On)(parseSignal(v))
 		}
 	case *loss.Connectivity:
 		switch k {
 		case "metric":
-			c.Metric, err = parseMetric(v, loss.Fro, loss.L1)
-			return err
+			return set(&c.Metric)(parseMetric(v, loss.Fro, loss.L1))
 		case "weights":
-			c.Weights, err = parseWeights(v)
-			return err
+			return set(&c.Weights)(parseWeights(v))
 		case "layer":
 			for _, l := range []loss.Layer{loss.AllLayers, loss.InputLayer, loss.HiddenLayer, loss.ReadoutLayer} {
 				if l.String() == v {
@@ -719,22 +702,18 @@ func setCriterionStr(c any, k, v string) error {
 		}
 	case *loss.StatePrediction:
 		if k == "on" {
-			c.On, err = parseSignal(v)
-			return err
+			return set(&c.On)(parseSignal(v))
 		}
 	case *loss.Entropy:
 		if k == "on" {
-			c.On, err = parseSignal(v)
-			return err
+			return set(&c.On)(parseSignal(v))
 		}
 	case *loss.Hebbian:
 		switch k {
 		case "weights":
-			c.Weights, err = parseWeights(v)
-			return err
+			return set(&c.Weights)(parseWeights(v))
 		case "on":
-			c.On, err = parseSignal(v)
-			return err
+			return set(&c.On)(parseSignal(v))
 		}
 	}
 	_, str := criterionKeys(c)

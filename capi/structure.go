@@ -181,11 +181,11 @@ func nn4n_structure_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.i
 		case f != nil:
 			*f = v
 		case i != nil:
-			if *i, err = integer(k, v, 0, maxDim); err != nil {
+			if err := set(i)(integer(k, v, 0, maxDim)); err != nil {
 				return err
 			}
 		case b != nil:
-			if *b, err = flag(k, v); err != nil {
+			if err := set(b)(flag(k, v)); err != nil {
 				return err
 			}
 		default:
@@ -336,13 +336,13 @@ func nn4n_structure_set_array(h C.uint64_t, key *C.nn4n_cchar, values *C.nn4n_cd
 		}
 		switch k {
 		case "area_sizes":
-			so.ma.AreaSizes, err = ints(k, v, -maxDim, maxDim)
+			err = set(&so.ma.AreaSizes)(ints(k, v, -maxDim, maxDim))
 		case "area_connectivities":
 			so.ma.Connectivity = v
 		case "input_areas":
-			so.ma.InputAreas, err = ints(k, v, -maxDim, maxDim)
+			err = set(&so.ma.InputAreas)(ints(k, v, -maxDim, maxDim))
 		case "readout_areas":
-			so.ma.ReadoutAreas, err = ints(k, v, -maxDim, maxDim)
+			err = set(&so.ma.ReadoutAreas)(ints(k, v, -maxDim, maxDim))
 		case "exc_pct":
 			so.ei.ExcPct = v
 		case "inter_area_connections":
@@ -357,9 +357,9 @@ func nn4n_structure_set_array(h C.uint64_t, key *C.nn4n_cchar, values *C.nn4n_cd
 			}
 			so.ei.InterArea = f
 		case "input_dims":
-			so.io.InputDims, err = ints(k, v, -maxDim, maxDim)
+			err = set(&so.io.InputDims)(ints(k, v, -maxDim, maxDim))
 		case "readout_dims":
-			so.io.ReadoutDims, err = ints(k, v, -maxDim, maxDim)
+			err = set(&so.io.ReadoutDims)(ints(k, v, -maxDim, maxDim))
 		case "input_table":
 			so.io.InputTable = v
 		case "readout_table":
