@@ -21,6 +21,10 @@ import (
 	"nn4n/task"
 )
 
+// pcgStream is the second PCG word of the minibatch and validation
+// generators.
+const pcgStream = 0x6e6e346e_74726e72
+
 // Protocol configures a run. Zero values take pycog's defaults.
 type Protocol struct {
 	Task task.Task
@@ -127,6 +131,8 @@ func Batch(b *task.Batch) *ctrnn.Batch {
 type Trainer struct {
 	m         *ctrnn.Model
 	p         Protocol
+	trainPCG  *rand.PCG
+	validPCG  *rand.PCG
 	trainRNG  *rand.Rand
 	validRNG  *rand.Rand
 	res       Result
@@ -156,8 +162,10 @@ func NewTrainer(m *ctrnn.Model, p Protocol) (*Trainer, error) {
 	if ti, to := p.Task.Dims(); ti != i || to != o {
 		return nil, fmt.Errorf("train: task %s has %d inputs and %d outputs, the model %d and %d", p.Task.Name(), ti, to, i, o)
 	}
-	return &Trainer{m: m, p: p, trainRNG: task.NewRand(p.Seed), validRNG: task.NewRand(p.Seed + 1),
-		best: snapshot(m), bestLoss: math.Inf(1)}, nil
+	tr := &Trainer{m: m, p: p, trainPCG: rand.NewPCG(p.Seed, pcgStream), validPCG: rand.NewPCG(p.Seed+1, pcgStream),
+		best: snapshot(m), bestLoss: math.Inf(1)}
+	tr.trainRNG, tr.validRNG = rand.New(tr.trainPCG), rand.New(tr.validPCG)
+	return tr, nil
 }
 
 // Run trains until the run ends or maxValidations more validations have

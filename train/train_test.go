@@ -164,3 +164,51 @@ func TestSineWaveConverges(t *testing.T) {
 		t.Errorf("restored model's RMSE is %v", r)
 	}
 }
+
+// TestCheckpointResumesExactly checks that a run checkpointed after three
+// validations and resumed from the files ends exactly as an uninterrupted
+// run: same history, same final weights (SGD keeps no state).
+func TestCheckpointResumesExactly(t *testing.T) {
+	m1, p1 := smallRun(t)
+	whole, err := Run(context.Background(), m1, p1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, p2 := smallRun(t)
+	tr, err := NewTrainer(m2, p2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done, err := tr.Run(context.Background(), 3); err != nil || done {
+		t.Fatalf("first part: done %v err %v", done, err)
+	}
+	path := t.TempDir() + "/run.npz"
+	if err := tr.Checkpoint(path); err != nil {
+		t.Fatal(err)
+	}
+	_, p3 := smallRun(t)
+	resumed, err := Resume(path, p3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done, err := resumed.Run(context.Background(), 0); err != nil || !done {
+		t.Fatalf("resumed part: done %v err %v", done, err)
+	}
+	got := resumed.Result()
+	if len(got.History) != len(whole.History) {
+		t.Fatalf("%d validations after resuming, %d uninterrupted", len(got.History), len(whole.History))
+	}
+	for k := range got.History {
+		if got.History[k].Loss != whole.History[k].Loss || got.History[k].Perf != whole.History[k].Perf {
+			t.Fatalf("validation %d: %v resumed, %v uninterrupted", k, got.History[k], whole.History[k])
+		}
+	}
+	w1, _ := m1.Array("w_rec")
+	w2, _ := resumed.Model().Array("w_rec")
+	if !slices.Equal(w1, w2) {
+		t.Error("final weights differ between resumed and uninterrupted runs")
+	}
+	if _, err := Resume(path, Protocol{Task: p3.Task, Seed: 99}); err == nil {
+		t.Error("resuming with another seed was accepted")
+	}
+}
