@@ -1,0 +1,340 @@
+#!/usr/bin/env python3
+"""gen_interface.py: the MATLAB/Octave interface files of nn4n, generated from include/nn4n.h.
+
+It writes two files, both committed:
+
+  bindings/matlab/+nn4n/+internal/nn4n_proto.m      the loadlibrary prototype file (MATLAB)
+  bindings/matlab/+nn4n/+internal/nn4n_constants.m  the header's integer #defines
+  bindings/matlab/mex/nn4n_mex_table.h              the dispatch table of the MEX gateway (Octave)
+
+The first and last list the same functions, in header order, with the same argument types, so
+the two halves of nn4n's one call path (calllib in MATLAB, nn4n_mex in Octave)
+agree by construction.
+
+Usage:
+  gen_interface.py [--header H] [--outdir D]   write the files
+  gen_interface.py --check                     regenerate in memory and fail
+                                                (exit 1, with a diff) if a shipped
+                                                file differs
+  gen_interface.py --lint                      only check that the header is in
+                                                the loadlibrary-safe subset
+
+The prototype file follows the layout that MATLAB's loadlibrary writes with its
+'mfilename' option (a function returning methodinfo, structs, enuminfo and
+ThunkLibName; one fcns.name/calltype/LHS/RHS/thunkname record per function),
+with calltype 'cdecl' and an empty ThunkLibName, so that
+loadlibrary(lib, @nn4n_proto) needs no C compiler and no thunk library. The
+output is deterministic (no date, no path) so that --check can compare it.
+
+Only the types of nn4n's ABI (DESIGN.md, "C ABI conventions") are accepted;
+any other type, a struct, union, enum, bool, function pointer or varargs makes
+the script fail: that is the lint.
+"""
+
+import argparse
+import difflib
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MATLAB_DIR = os.path.dirname(HERE)
+REPO = os.path.dirname(os.path.dirname(MATLAB_DIR))
+DEFAULT_HEADER = os.path.join(REPO, "include", "nn4n.h")
+PROTO_REL = os.path.join("+nn4n", "+internal", "nn4n_proto.m")
+TABLE_REL = os.path.join("mex", "nn4n_mex_table.h")
+CONST_REL = os.path.join("+nn4n", "+internal", "nn4n_constants.m")
+
+# (C base type, pointer depth) -> (MATLAB prototype type, MEX type code).
+# MEX codes: scalar in (I32 I64 U64 F64), string in (CSTR), string buffer out
+# (SBUF), read-only array (CPD), in/out arrays (PD PI64 PU64 PI32).
+TYPES = {
+    ("int32_t", 0): ("int32", "NN4N_T_I32"),
+    ("int64_t", 0): ("int64", "NN4N_T_I64"),
+    ("uint64_t", 0): ("uint64", "NN4N_T_U64"),
+    ("double", 0): ("double", "NN4N_T_F64"),
+    ("const char", 1): ("cstring", "NN4N_T_CSTR"),
+    ("char", 1): ("cstring", "NN4N_T_SBUF"),
+    ("const double", 1): ("doublePtr", "NN4N_T_CPD"),
+    ("double", 1): ("doublePtr", "NN4N_T_PD"),
+    ("int64_t", 1): ("int64Ptr", "NN4N_T_PI64"),
+    ("uint64_t", 1): ("uint64Ptr", "NN4N_T_PU64"),
+    ("int32_t", 1): ("int32Ptr", "NN4N_T_PI32"),
+}
+RETURNS = {
+    ("int32_t", 0): ("int32", "NN4N_T_I32", "i32"),
+    ("int64_t", 0): ("int64", "NN4N_T_I64", "i64"),
+    ("const char", 1): ("cstring", "NN4N_T_CSTR", "cs"),
+}
+SLOT = {
+    "NN4N_T_I32": "i32", "NN4N_T_I64": "i64", "NN4N_T_U64": "u64", "NN4N_T_F64": "f64",
+    "NN4N_T_CSTR": "cs", "NN4N_T_SBUF": "s", "NN4N_T_CPD": "cpd", "NN4N_T_PD": "pd",
+    "NN4N_T_PI64": "pi64", "NN4N_T_PU64": "pu64", "NN4N_T_PI32": "pi32",
+}
+
+
+class LintError(Exception):
+    pass
+
+
+def strip_comments(text):
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", " ", text)
+    return text
+
+
+def lint_text(text):
+    """Checks the loadlibrary-safe subset on the comment-free header text."""
+    problems = []
+    code = strip_comments(text)
+    lines = code.split("\n")
+    # extern "C" must sit inside #ifdef __cplusplus.
+    depth_cpp = 0
+    stack = []
+    for i, line in enumerate(lines, 1):
+        s = line.strip()
+        m = re.match(r"#\s*(ifdef|ifndef|if|else|elif|endif)\b(.*)", s)
+        if m:
+            kw, rest = m.group(1), m.group(2).strip()
+            if kw in ("ifdef", "ifndef", "if"):
+                cpp = kw == "ifdef" and rest == "__cplusplus" or kw == "if" and "__cplusplus" in rest and "!" not in rest
+                stack.append(cpp)
+                depth_cpp += cpp
+            elif kw == "endif":
+                if stack:
+                    depth_cpp -= stack.pop()
+            elif kw in ("else", "elif") and stack:
+                if stack[-1]:
+                    depth_cpp -= 1
+                    stack[-1] = False
+            continue
+        if 'extern "C"' in s and depth_cpp == 0:
+            problems.append('line %d: extern "C" outside #ifdef __cplusplus' % i)
+        if s.startswith("}") and depth_cpp == 0 and s != "}" and not s.startswith("};"):
+            pass
+    body = "\n".join(l for l in lines if not l.strip().startswith("#"))
+    checks = [
+        (r"\bunion\b", "union"),
+        (r"\bstruct\b", "struct"),
+        (r"\benum\b", "enum"),
+        (r"\b_?[Bb]ool\b", "bool"),
+        (r"\.\.\.", "varargs"),
+        (r"\(\s*\*\s*\w*\s*\)\s*\(", "function pointer"),
+        (r"\btypedef\b", "typedef (bindings read base types only)"),
+        (r"\b_Complex\b|\bcomplex\b", "complex type"),
+        (r"\[\s*\d*\s*\]", "array declarator"),
+        (r"\blong\b|\bshort\b|\bunsigned\b|\bsize_t\b|\bfloat\b", "platform-sized or float type"),
+    ]
+    for pattern, what in checks:
+        for m in re.finditer(pattern, body):
+            line = body.count("\n", 0, m.start()) + 1
+            problems.append("line %d: %s is not allowed in nn4n.h" % (line, what))
+    # Bit fields: "name : digits;" inside a declaration.
+    for m in re.finditer(r"\w\s*:\s*\d+\s*[;,]", body):
+        line = body.count("\n", 0, m.start()) + 1
+        problems.append("line %d: bit field" % line)
+    return problems
+
+
+def split_type(decl):
+    """'const double* input' -> ('const double', 1, 'input')."""
+    decl = re.sub(r"\s+", " ", decl.strip())
+    m = re.match(r"^(.*?)\s*(\**)\s*(\w+)$", decl.replace(" *", "*").replace("* ", "*"))
+    if not m:
+        raise LintError("cannot read declaration %r" % decl)
+    base, stars, name = m.group(1).strip(), m.group(2), m.group(3)
+    while base.endswith("*"):
+        stars += "*"
+        base = base[:-1].strip()
+    return base, len(stars), name
+
+
+def parse(text):
+    """Returns [(ret_key, name, [(base, depth, argname), ...], c_decl)] in header order."""
+    problems = lint_text(text)
+    if problems:
+        raise LintError("\n".join(problems))
+    code = strip_comments(text)
+    code = "\n".join(l for l in code.split("\n") if not l.strip().startswith("#"))
+    code = code.replace('extern "C" {', " ")
+    fns = []
+    seen = set()
+    for stmt in code.split(";"):
+        stmt = re.sub(r"\s+", " ", stmt).strip().strip("{}").strip()
+        if not stmt:
+            continue
+        m = re.match(r"^(.+?)\b(nn4n_\w+)\s*\((.*)\)$", stmt)
+        if not m:
+            raise LintError("not a function declaration: %r" % stmt)
+        rtype, name, params = m.group(1).strip(), m.group(2), m.group(3).strip()
+        rbase = rtype.replace("*", " ").strip()
+        rbase = re.sub(r"\s+", " ", rbase)
+        rkey = (rbase, rtype.count("*"))
+        if rkey not in RETURNS:
+            raise LintError("%s: return type %r is not in the ABI subset" % (name, rtype))
+        args = []
+        if params not in ("void", ""):
+            for p in params.split(","):
+                base, depth, argname = split_type(p)
+                if (base, depth) not in TYPES:
+                    raise LintError("%s: argument %r has a type outside the ABI subset" % (name, p.strip()))
+                args.append((base, depth, argname))
+        elif params == "":
+            raise LintError("%s: write (void) for an empty parameter list" % name)
+        if name in seen:
+            raise LintError("%s is declared twice" % name)
+        seen.add(name)
+        fns.append((rkey, name, args))
+    if not fns:
+        raise LintError("no nn4n_ function found")
+    return fns
+
+
+def c_decl(rkey, name, args):
+    """MATLAB-style one-line rendering of a declaration, for the comments."""
+    def t(base, depth):
+        return base + (" " + "*" * depth if depth else "")
+    ps = " , ".join("%s %s" % (t(b, d), n) for b, d, n in args) or "void"
+    return "%s %s ( %s );" % (t(*rkey), name, ps)
+
+
+def thunk_name(rkey, args):
+    def part(mtype):
+        if mtype == "cstring":
+            return "cstring"
+        if mtype.endswith("Ptr"):
+            return "voidPtr"
+        return mtype
+    ret = RETURNS[rkey][0]
+    rhs = [TYPES[(b, d)][0] for b, d, _ in args]
+    return part(ret) + ("".join(part(x) for x in rhs) if rhs else "void") + "Thunk"
+
+
+def render_proto(fns, header_rel):
+    out = []
+    out.append("function [methodinfo,structs,enuminfo,ThunkLibName]=nn4n_proto")
+    out.append("%NN4N_PROTO Create structures to define interfaces found in 'libnn4n'.")
+    out.append("%   Prototype file for loadlibrary(lib, @nn4n_proto): calltype 'cdecl' and no")
+    out.append("%   thunk library, so loading needs no C compiler. Every argument of the nn4n ABI")
+    out.append("%   is a scalar or a plain pointer, which the cdecl path passes unchanged.")
+    out.append("%")
+    out.append("%%   GENERATED by bindings/matlab/tools/gen_interface.py from %s." % header_rel)
+    out.append("%   Do not edit: run 'make matlab-proto' (make test fails when this file is stale).")
+    out.append("")
+    out.append("ival={cell(1,%d)}; %% one cell per function" % len(fns))
+    out.append("structs=[];enuminfo=[];fcnNum=1;")
+    out.append("fcns=struct('name',ival,'calltype',ival,'LHS',ival,'RHS',ival,'alias',ival,'thunkname', ival);")
+    out.append("ThunkLibName='';")
+    for rkey, name, args in fns:
+        lhs = RETURNS[rkey][0]
+        rhs = [TYPES[(b, d)][0] for b, d, _ in args]
+        rhs_s = "{" + ", ".join("'%s'" % x for x in rhs) + "}" if rhs else "[]"
+        out.append("%% %s" % c_decl(rkey, name, args))
+        out.append(
+            "fcns.thunkname{fcnNum}='%s';fcns.name{fcnNum}='%s'; fcns.calltype{fcnNum}='cdecl'; "
+            "fcns.LHS{fcnNum}='%s'; fcns.RHS{fcnNum}=%s;fcnNum=fcnNum+1;"
+            % (thunk_name(rkey, args), name, lhs, rhs_s))
+    out.append("methodinfo=fcns;")
+    return "\n".join(out) + "\n"
+
+
+def render_table(fns, header_rel):
+    maxargs = max(len(a) for _, _, a in fns)
+    out = []
+    out.append("/* nn4n_mex_table.h: the functions of %s for the MEX gateway nn4n_mex.c." % header_rel)
+    out.append(" * GENERATED by bindings/matlab/tools/gen_interface.py. Do not edit. */")
+    out.append("#define NN4N_MEX_MAXARGS %d" % maxargs)
+    out.append("#define NN4N_MEX_NFUNCS %d" % len(fns))
+    out.append("")
+    out.append("static const nn4n_mex_fn nn4n_mex_fns[NN4N_MEX_NFUNCS] = {")
+    for rkey, name, args in fns:
+        codes = ", ".join(TYPES[(b, d)][1] for b, d, _ in args) or "0"
+        out.append('    {"%s", %s, %d, {%s}},' % (name, RETURNS[rkey][1], len(args), codes))
+    out.append("};")
+    out.append("")
+    out.append("static void nn4n_mex_invoke(int k, const nn4n_mex_slot *a, nn4n_mex_slot *r)")
+    out.append("{")
+    out.append("    switch (k) {")
+    for k, (rkey, name, args) in enumerate(fns):
+        call = ", ".join("a[%d].%s" % (i, SLOT[TYPES[(b, d)][1]]) for i, (b, d, _) in enumerate(args))
+        out.append("    case %d: r->%s = %s(%s); break;" % (k, RETURNS[rkey][2], name, call))
+    out.append("    default: break;")
+    out.append("    }")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def constants(text):
+    """The integer-literal #defines of the header, in order."""
+    out = []
+    for m in re.finditer(r"^\s*#\s*define\s+NN4N_(\w+)\s+(-?\d+)\s*$", text, flags=re.M):
+        out.append((m.group(1), int(m.group(2))))
+    return out
+
+
+def render_constants(consts, header_rel):
+    out = []
+    out.append("function c = nn4n_constants()")
+    out.append("%NN4N_CONSTANTS The integer constants of nn4n.h (NN4N_ prefix dropped), as a struct.")
+    out.append("%   c.ABI_VERSION is the ABI this binding was generated for; c.ERR_SHAPE etc.")
+    out.append("%   are the status codes.")
+    out.append("%")
+    out.append("%%   GENERATED by bindings/matlab/tools/gen_interface.py from %s. Do not edit." % header_rel)
+    out.append("c = struct();")
+    for name, value in consts:
+        out.append("c.%s = %d;" % (name, value))
+    out.append("end")
+    return "\n".join(out) + "\n"
+
+
+def generate(header):
+    with open(header, encoding="utf-8") as f:
+        text = f.read()
+    fns = parse(text)
+    rel = "include/nn4n.h"
+    return {PROTO_REL: render_proto(fns, rel), CONST_REL: render_constants(constants(text), rel),
+            TABLE_REL: render_table(fns, rel)}, fns
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--header", default=DEFAULT_HEADER)
+    ap.add_argument("--outdir", default=MATLAB_DIR)
+    ap.add_argument("--check", action="store_true", help="fail if the shipped files are stale")
+    ap.add_argument("--lint", action="store_true", help="only lint the header")
+    opt = ap.parse_args()
+    try:
+        files, fns = generate(opt.header)
+    except LintError as e:
+        print("gen_interface: %s: not loadlibrary-safe:\n%s" % (opt.header, e), file=sys.stderr)
+        return 1
+    if opt.lint:
+        print("gen_interface: %s: %d functions, loadlibrary-safe" % (opt.header, len(fns)))
+        return 0
+    status = 0
+    for rel, text in files.items():
+        path = os.path.join(opt.outdir, rel)
+        if opt.check:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    old = f.read()
+            except OSError:
+                old = ""
+            if old != text:
+                status = 1
+                print("gen_interface: %s is stale; run 'make matlab-proto'" % path, file=sys.stderr)
+                sys.stderr.writelines(difflib.unified_diff(
+                    old.splitlines(True), text.splitlines(True), "shipped/" + rel, "generated/" + rel))
+        else:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = path + ".tmp"
+            with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text)
+            os.replace(tmp, path)
+    if opt.check and status == 0:
+        print("gen_interface: %d functions; prototype file and MEX table are up to date" % len(fns))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
