@@ -1,0 +1,340 @@
+"""Loading libnn4n.so and declaring its C ABI (include/nn4n.h).
+
+Loader order (the first that loads wins):
+
+1. the file named by the ``NN4N_LIBRARY`` environment variable;
+2. the copy bundled inside this package (``nn4n/libnn4n.so``);
+3. the repository's ``build/libnn4n.so`` (for a source checkout);
+4. ``ctypes.util.find_library("nn4n")`` (a system install).
+
+When none loads, :class:`nn4n.errors.LibraryNotFound` lists every path tried
+with its error. The ABI version is checked right after loading.
+
+``PROTOTYPES`` is the one table of every exported symbol, written with the
+C types of the header so that a test can compare it with ``nn4n.h``
+textually. Each status-returning function raises a typed exception
+(:mod:`nn4n.errors`) with the library's message when it fails.
+
+The library contains a Go runtime: it is loaded once and never unloaded, and
+it must not be used in a process forked after loading (every call checks the
+process id and raises :class:`nn4n.errors.ForkError` there).
+"""
+
+import ctypes
+import ctypes.util
+import os
+import threading
+
+import numpy as np
+
+from . import errors
+
+ABI_VERSION = 1
+
+# C type (as spelled in nn4n.h) -> ctypes type.
+C_TYPES = {
+    "int32_t": ctypes.c_int32,
+    "int64_t": ctypes.c_int64,
+    "uint64_t": ctypes.c_uint64,
+    "double": ctypes.c_double,
+    "const char*": ctypes.c_char_p,
+    "char*": ctypes.POINTER(ctypes.c_char),
+    "const double*": ctypes.POINTER(ctypes.c_double),
+    "double*": ctypes.POINTER(ctypes.c_double),
+    "int64_t*": ctypes.POINTER(ctypes.c_int64),
+    "uint64_t*": ctypes.POINTER(ctypes.c_uint64),
+    "int32_t*": ctypes.POINTER(ctypes.c_int32),
+}
+
+# Functions that return a value rather than a status.
+QUERIES = {"nn4n_version_string", "nn4n_version_number", "nn4n_abi_version",
+           "nn4n_status_name", "nn4n_last_error"}
+
+# (name, return type, parameter types): every function of include/nn4n.h.
+PROTOTYPES = [
+    ("nn4n_version_string", "const char*", []),
+    ("nn4n_version_number", "int64_t", []),
+    ("nn4n_abi_version", "int32_t", []),
+    ("nn4n_status_name", "const char*", ["int32_t"]),
+    ("nn4n_last_error", "int64_t", ["char*", "int64_t"]),
+    ("nn4n_set_num_threads", "int32_t", ["int64_t"]),
+    ("nn4n_get_num_threads", "int32_t", ["int64_t*", "int64_t*"]),
+    ("nn4n_blas_info", "int32_t", ["char*", "int64_t", "int64_t*"]),
+    ("nn4n_runtime_stats", "int32_t", ["int64_t*", "int64_t*"]),
+    # models
+    ("nn4n_model_create", "int32_t", ["int64_t", "int64_t", "int64_t", "int32_t", "uint64_t", "uint64_t*"]),
+    ("nn4n_model_create_from_structure", "int32_t", ["uint64_t", "int32_t", "uint64_t", "uint64_t*"]),
+    ("nn4n_model_free", "int32_t", ["uint64_t"]),
+    ("nn4n_model_set_f64", "int32_t", ["uint64_t", "const char*", "double"]),
+    ("nn4n_model_get_f64", "int32_t", ["uint64_t", "const char*", "double*"]),
+    ("nn4n_model_set_str", "int32_t", ["uint64_t", "const char*", "const char*"]),
+    ("nn4n_model_get_str", "int32_t", ["uint64_t", "const char*", "char*", "int64_t", "int64_t*"]),
+    ("nn4n_model_shape", "int32_t", ["uint64_t", "const char*", "int64_t*", "int64_t*"]),
+    ("nn4n_model_get_array", "int32_t", ["uint64_t", "const char*", "double*", "int64_t"]),
+    ("nn4n_model_set_array", "int32_t", ["uint64_t", "const char*", "const double*", "int64_t"]),
+    ("nn4n_model_reinitialize", "int32_t", ["uint64_t"]),
+    ("nn4n_model_spectral_radius", "int32_t", ["uint64_t", "double*"]),
+    ("nn4n_model_forward", "int32_t", ["uint64_t", "const double*", "int64_t", "int64_t", "int64_t",
+                                       "const double*", "int64_t", "double*", "int64_t", "double*",
+                                       "int64_t", "double*", "int64_t"]),
+    ("nn4n_model_step", "int32_t", ["uint64_t", "int64_t", "double*", "int64_t", "const double*", "int64_t",
+                                    "double*", "int64_t", "double*", "int64_t"]),
+    ("nn4n_model_gradient", "int32_t", ["uint64_t", "uint64_t", "const double*", "int64_t", "const double*",
+                                        "int64_t", "const double*", "int64_t", "const double*", "int64_t",
+                                        "int64_t", "int64_t"]),
+    ("nn4n_model_loss", "int32_t", ["uint64_t", "uint64_t", "const double*", "int64_t", "const double*",
+                                    "int64_t", "const double*", "int64_t", "const double*", "int64_t",
+                                    "int64_t", "int64_t", "double*", "int64_t"]),
+    ("nn4n_model_get_grad", "int32_t", ["uint64_t", "const char*", "double*", "int64_t"]),
+    ("nn4n_model_train", "int32_t", ["uint64_t", "uint64_t", "uint64_t", "const double*", "int64_t",
+                                     "const double*", "int64_t", "const double*", "int64_t", "const double*",
+                                     "int64_t", "int64_t", "int64_t", "int64_t", "int64_t*"]),
+    ("nn4n_model_cancel", "int32_t", ["uint64_t"]),
+    ("nn4n_model_term_count", "int32_t", ["uint64_t", "int64_t*"]),
+    ("nn4n_model_term", "int32_t", ["uint64_t", "int64_t", "char*", "int64_t", "double*"]),
+    ("nn4n_model_save", "int32_t", ["uint64_t", "const char*"]),
+    ("nn4n_model_load", "int32_t", ["const char*", "uint64_t*"]),
+    # objectives
+    ("nn4n_objective_create", "int32_t", ["const char*", "uint64_t*"]),
+    ("nn4n_objective_free", "int32_t", ["uint64_t"]),
+    ("nn4n_objective_add_term", "int32_t", ["uint64_t", "const char*", "const char*", "double"]),
+    ("nn4n_objective_set_f64", "int32_t", ["uint64_t", "const char*", "double"]),
+    ("nn4n_objective_get_f64", "int32_t", ["uint64_t", "const char*", "double*"]),
+    ("nn4n_objective_set_str", "int32_t", ["uint64_t", "const char*", "const char*"]),
+    ("nn4n_objective_get_str", "int32_t", ["uint64_t", "const char*", "char*", "int64_t", "int64_t*"]),
+    # optimizers
+    ("nn4n_optimizer_create", "int32_t", ["const char*", "uint64_t*"]),
+    ("nn4n_optimizer_free", "int32_t", ["uint64_t"]),
+    ("nn4n_optimizer_set_f64", "int32_t", ["uint64_t", "const char*", "double"]),
+    ("nn4n_optimizer_get_f64", "int32_t", ["uint64_t", "const char*", "double*"]),
+    ("nn4n_optimizer_reset", "int32_t", ["uint64_t"]),
+    # structures
+    ("nn4n_structure_create", "int32_t", ["const char*", "int64_t", "int64_t", "int64_t", "uint64_t*"]),
+    ("nn4n_structure_free", "int32_t", ["uint64_t"]),
+    ("nn4n_structure_set_f64", "int32_t", ["uint64_t", "const char*", "double"]),
+    ("nn4n_structure_get_f64", "int32_t", ["uint64_t", "const char*", "double*"]),
+    ("nn4n_structure_set_str", "int32_t", ["uint64_t", "const char*", "const char*"]),
+    ("nn4n_structure_set_array", "int32_t", ["uint64_t", "const char*", "const double*", "int64_t"]),
+    ("nn4n_structure_build", "int32_t", ["uint64_t"]),
+    ("nn4n_structure_shape", "int32_t", ["uint64_t", "const char*", "int64_t*", "int64_t*"]),
+    ("nn4n_structure_get_array", "int32_t", ["uint64_t", "const char*", "double*", "int64_t"]),
+    ("nn4n_structure_index_count", "int32_t", ["uint64_t", "const char*", "int64_t", "int64_t*"]),
+    ("nn4n_structure_indices", "int32_t", ["uint64_t", "const char*", "int64_t", "double*", "int64_t"]),
+    ("nn4n_structure_area_name", "int32_t", ["uint64_t", "int64_t", "char*", "int64_t", "int64_t*"]),
+    # tasks
+    ("nn4n_task_create", "int32_t", ["const char*", "double", "uint64_t*"]),
+    ("nn4n_task_free", "int32_t", ["uint64_t"]),
+    ("nn4n_task_set_f64", "int32_t", ["uint64_t", "const char*", "double"]),
+    ("nn4n_task_get_f64", "int32_t", ["uint64_t", "const char*", "double*"]),
+    ("nn4n_task_sample", "int32_t", ["uint64_t", "const char*", "int64_t", "uint64_t"]),
+    ("nn4n_task_shape", "int32_t", ["uint64_t", "const char*", "int64_t*", "int64_t*"]),
+    ("nn4n_task_get_array", "int32_t", ["uint64_t", "const char*", "double*", "int64_t"]),
+    ("nn4n_task_score", "int32_t", ["uint64_t", "const char*", "const double*", "int64_t", "double*"]),
+    # trainers
+    ("nn4n_trainer_create", "int32_t", ["uint64_t", "uint64_t", "uint64_t", "uint64_t", "uint64_t*"]),
+    ("nn4n_trainer_free", "int32_t", ["uint64_t"]),
+    ("nn4n_trainer_set_f64", "int32_t", ["uint64_t", "const char*", "double"]),
+    ("nn4n_trainer_get_f64", "int32_t", ["uint64_t", "const char*", "double*"]),
+    ("nn4n_trainer_get_str", "int32_t", ["uint64_t", "const char*", "char*", "int64_t", "int64_t*"]),
+    ("nn4n_trainer_run", "int32_t", ["uint64_t", "int64_t", "int32_t*"]),
+    ("nn4n_trainer_cancel", "int32_t", ["uint64_t"]),
+    ("nn4n_trainer_shape", "int32_t", ["uint64_t", "const char*", "int64_t*", "int64_t*"]),
+    ("nn4n_trainer_get_array", "int32_t", ["uint64_t", "const char*", "double*", "int64_t"]),
+]
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_LIBNAME = "libnn4n.so"
+
+
+def candidate_paths():
+    """The (origin, path) pairs the loader tries, in order."""
+    out = []
+    env = os.environ.get("NN4N_LIBRARY")
+    if env:
+        out.append(("NN4N_LIBRARY", env))
+    out.append(("bundled", os.path.join(_HERE, _LIBNAME)))
+    # bindings/python/nn4n -> repository root (source checkout or editable install)
+    repo = os.path.abspath(os.path.join(_HERE, "..", "..", ".."))
+    out.append(("repository build/", os.path.join(repo, "build", _LIBNAME)))
+    found = ctypes.util.find_library("nn4n")
+    if found:
+        out.append(("find_library", found))
+    return out
+
+
+def _load():
+    tried = []
+    for origin, path in candidate_paths():
+        if origin != "find_library" and not os.path.exists(path):
+            tried.append(f"  {origin}: {path}: file not found")
+            continue
+        try:
+            return ctypes.CDLL(path), path
+        except OSError as e:
+            tried.append(f"  {origin}: {path}: {e}")
+    if not any(o == "find_library" for o, _ in candidate_paths()):
+        tried.append("  find_library('nn4n'): not found")
+    raise errors.LibraryNotFound(
+        "cannot load libnn4n.so; tried:\n" + "\n".join(tried) +
+        "\nBuild it with `make` in the repository, or set NN4N_LIBRARY to its path.")
+
+
+_cdll, LIBRARY_PATH = _load()
+_pid = os.getpid()
+_forked = False
+
+
+def _after_fork_in_child():
+    global _forked
+    _forked = True
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def check_process():
+    """Raise ForkError in a process forked after the library was loaded."""
+    if _forked or os.getpid() != _pid:
+        raise errors.ForkError(
+            "nn4n was loaded in process %d and this is its forked child %d: the Go runtime "
+            "inside libnn4n does not survive fork(). Use multiprocessing with the 'spawn' or "
+            "'forkserver' start method (multiprocessing.set_start_method('spawn'))."
+            % (_pid, os.getpid()))
+
+
+def last_error():
+    """The calling thread's last error message from the library."""
+    f = _cdll.nn4n_last_error
+    n = f(None, 0)
+    if n <= 1:
+        return ""
+    buf = ctypes.create_string_buffer(int(n))
+    f(buf, n)
+    return buf.value.decode("utf-8", "replace")
+
+
+def status_name(code):
+    return _cdll.nn4n_status_name(int(code)).decode("ascii", "replace")
+
+
+def _errcheck(result, func, args):
+    if result != 0:
+        msg = last_error()
+        cls = errors.error_for_status(result)
+        raise cls(msg, status=int(result), status_name=status_name(result), function=func.__name__)
+    return result
+
+
+class _Function:
+    """A declared C function: checks the process, then calls it."""
+
+    __slots__ = ("name", "cfunc")
+
+    def __init__(self, name, cfunc):
+        self.name = name
+        self.cfunc = cfunc
+
+    def __call__(self, *args):
+        if _forked or os.getpid() != _pid:
+            check_process()
+        return self.cfunc(*args)
+
+    def __repr__(self):
+        return f"<nn4n C function {self.name}>"
+
+
+class _Lib:
+    """Attribute access to every declared function (``lib.nn4n_model_create``)."""
+
+
+lib = _Lib()
+for _name, _ret, _params in PROTOTYPES:
+    _f = getattr(_cdll, _name)
+    _f.restype = C_TYPES[_ret]
+    _f.argtypes = [C_TYPES[p] for p in _params]
+    if _name not in QUERIES:
+        _f.errcheck = _errcheck
+    setattr(lib, _name, _Function(_name, _f))
+
+_abi = _cdll.nn4n_abi_version()
+if _abi != ABI_VERSION:
+    raise errors.AbiMismatch(
+        f"{LIBRARY_PATH} has ABI version {_abi}, this binding needs {ABI_VERSION}: "
+        "rebuild the library and the binding from the same checkout")
+
+# ------------------------------------------------------------------ helpers
+
+DOUBLE_P = ctypes.POINTER(ctypes.c_double)
+_NULL_D = ctypes.cast(None, DOUBLE_P)
+
+
+def cstr(s):
+    """Encode a Python string for a ``const char*`` parameter."""
+    if isinstance(s, bytes):
+        return s
+    if not isinstance(s, str):
+        raise TypeError(f"expected a string, got {type(s).__name__}")
+    return s.encode("utf-8")
+
+
+def as_f64(a, name="array"):
+    """A C-contiguous float64 copy/view of ``a`` (numpy, list or torch tensor)."""
+    if a is None:
+        return None
+    if hasattr(a, "detach") and hasattr(a, "cpu"):  # torch tensor without importing torch
+        a = a.detach().cpu().numpy()
+    arr = np.asarray(a)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise errors.DTypeError(f"{name}: expected a real numeric array, got dtype {arr.dtype}")
+    if np.iscomplexobj(arr):
+        raise errors.DTypeError(f"{name}: complex values cannot cross the ABI (dtype {arr.dtype})")
+    return np.ascontiguousarray(arr, dtype=np.float64)
+
+
+def ptr(arr):
+    """(pointer, length) of a float64 array, or (NULL, 0) for None."""
+    if arr is None:
+        return _NULL_D, 0
+    return arr.ctypes.data_as(DOUBLE_P), arr.size
+
+
+def read_string(fn, *args):
+    """Call a string-output function ``fn(*args, buf, len, needed)``."""
+    needed = ctypes.c_int64(0)
+    fn(*args, None, 0, ctypes.byref(needed))
+    n = max(int(needed.value), 1)
+    buf = ctypes.create_string_buffer(n)
+    fn(*args, buf, n, ctypes.byref(needed))
+    return buf.value.decode("utf-8", "replace")
+
+
+def version():
+    """The version string of the loaded library."""
+    return _cdll.nn4n_version_string().decode("utf-8", "replace")
+
+
+def set_num_threads(n):
+    """Set Go's and OpenBLAS's thread counts (process-wide)."""
+    lib.nn4n_set_num_threads(int(n))
+
+
+def get_num_threads():
+    """(go_threads, blas_threads)."""
+    g, b = ctypes.c_int64(), ctypes.c_int64()
+    lib.nn4n_get_num_threads(ctypes.byref(g), ctypes.byref(b))
+    return int(g.value), int(b.value)
+
+
+def blas_info():
+    return read_string(lib.nn4n_blas_info)
+
+
+def runtime_stats():
+    """(live_handles, go_heap_bytes), after a Go garbage collection."""
+    h, b = ctypes.c_int64(), ctypes.c_int64()
+    lib.nn4n_runtime_stats(ctypes.byref(h), ctypes.byref(b))
+    return int(h.value), int(b.value)
+
+
+_lock = threading.Lock()

@@ -1,0 +1,660 @@
+"""Thin, numpy-level wrappers of the library objects.
+
+These classes mirror the C ABI one to one (see include/nn4n.h): ``Model``,
+``Objective``, ``Optimizer``, ``Structure``, ``Task`` and ``Trainer``. The
+nn4n-compatible API (:mod:`nn4n.model`, :mod:`nn4n.mask`,
+:mod:`nn4n.criterion`) is built on them.
+
+Conventions: arrays are batch-first (inputs B×T×I, outputs B×T×O, rates and
+states B×T×N) and weights are stored (post, pre): ``w_in`` N×I, ``w_rec``
+N×N, ``w_out`` O×N; every mask has its weight's shape. Arrays cross the ABI
+as float64; the compute precision is the model's ``precision`` setting.
+"""
+
+import ctypes
+import os
+
+import numpy as np
+
+from . import _lib, errors
+from ._handle import Handle
+from ._lib import lib, cstr, as_f64, ptr
+
+__all__ = ["Model", "Objective", "Optimizer", "Structure", "Task", "Trainer"]
+
+_VECTOR_KEYS = {"b_in", "b_rec", "b_out", "alpha", "x0"}
+_PRECISIONS = {"float64": 0, "float32": 1, np.float64: 0, np.float32: 1, 0: 0, 1: 1}
+
+
+def _precision_code(p):
+    if isinstance(p, np.dtype):
+        p = p.type
+    if p in _PRECISIONS:
+        return _PRECISIONS[p]
+    if hasattr(p, "__name__") and p.__name__ in _PRECISIONS:
+        return _PRECISIONS[p.__name__]
+    text = str(p).replace("torch.", "")
+    if text in _PRECISIONS:
+        return _PRECISIONS[text]
+    raise errors.InvalidArgument(f"precision = {p!r}, want 'float64' or 'float32'")
+
+
+def _u64(h):
+    return ctypes.c_uint64(0) if h is None else h
+
+
+def _handle_of(obj):
+    if obj is None:
+        return 0
+    if isinstance(obj, Handle):
+        return obj.handle
+    return int(obj)
+
+
+def _check_ndim(name, arr, ndims):
+    if arr.ndim not in ndims:
+        raise errors.ShapeError(f"{name}: expected {' or '.join(str(n) + '-d' for n in ndims)} "
+                                f"array, got shape {arr.shape}")
+
+
+class _Settings:
+    """Mixin: get/set of f64 and string settings through a kind prefix."""
+
+    _prefix = None
+
+    def _fn(self, verb):
+        return getattr(lib, f"nn4n_{self._prefix}_{verb}")
+
+    def get(self, key):
+        """Numeric setting ``key``."""
+        v = ctypes.c_double()
+        self._fn("get_f64")(self._h, cstr(key), ctypes.byref(v))
+        return v.value
+
+    def get_str(self, key):
+        """String setting ``key``."""
+        return _lib.read_string(self._fn("get_str"), self._h, cstr(key))
+
+    def set(self, key, value):
+        """Set ``key`` to a number (``*_set_f64``) or a string (``*_set_str``)."""
+        if isinstance(value, str):
+            self._fn("set_str")(self._h, cstr(key), cstr(value))
+        else:
+            if isinstance(value, (bool, np.bool_)):
+                value = float(value)
+            self._fn("set_f64")(self._h, cstr(key), float(value))
+        return self
+
+    def configure(self, **settings):
+        for k, v in settings.items():
+            self.set(k, v)
+        return self
+
+
+# ===================================================================== model
+
+class Model(_Settings, Handle):
+    """A continuous-time RNN in the library (``nn4n_model_*``).
+
+    >>> m = Model(2, 50, 3, precision="float32", seed=1, activation="relu")
+    >>> y, r = m.forward(np.zeros((8, 100, 2)))[:2]
+    """
+
+    _free_name = "nn4n_model_free"
+    _prefix = "model"
+
+    def __init__(self, n_in, n_hid, n_out, precision="float64", seed=0, **settings):
+        h = ctypes.c_uint64()
+        lib.nn4n_model_create(int(n_in), int(n_hid), int(n_out), _precision_code(precision),
+                              int(seed), ctypes.byref(h))
+        self._own(h.value)
+        self.configure(**settings)
+
+    @classmethod
+    def _wrap(cls, handle):
+        self = cls.__new__(cls)
+        self._own(handle)
+        return self
+
+    @classmethod
+    def from_structure(cls, structure, precision="float64", seed=0, **settings):
+        """A model whose dimensions and masks come from a built :class:`Structure`."""
+        h = ctypes.c_uint64()
+        lib.nn4n_model_create_from_structure(_handle_of(structure), _precision_code(precision),
+                                             int(seed), ctypes.byref(h))
+        self = cls._wrap(h.value)
+        return self.configure(**settings)
+
+    @classmethod
+    def load(cls, path):
+        """Read a model file written by :meth:`save` (``.npz``)."""
+        h = ctypes.c_uint64()
+        lib.nn4n_model_load(cstr(os.fspath(path)), ctypes.byref(h))
+        return cls._wrap(h.value)
+
+    def save(self, path):
+        """Write the model as an ``.npz`` file (atomically) that ``numpy.load`` reads."""
+        lib.nn4n_model_save(self._h, cstr(os.fspath(path)))
+
+    # -- dimensions and settings
+    @property
+    def dims(self):
+        """(inputs, units, outputs)."""
+        return int(self.get("inputs")), int(self.get("units")), int(self.get("outputs"))
+
+    @property
+    def precision(self):
+        return self.get_str("precision")
+
+    @property
+    def dtype(self):
+        return np.float32 if self.precision == "float32" else np.float64
+
+    @property
+    def training(self):
+        return bool(self.get("training"))
+
+    @training.setter
+    def training(self, on):
+        self.set("training", 1.0 if on else 0.0)
+
+    # -- arrays
+    def shape(self, key):
+        r, c = ctypes.c_int64(), ctypes.c_int64()
+        lib.nn4n_model_shape(self._h, cstr(key), ctypes.byref(r), ctypes.byref(c))
+        return int(r.value), int(c.value)
+
+    def get_array(self, key):
+        """A copy of array ``key`` (vectors as 1-d arrays, matrices (post, pre))."""
+        rows, cols = self.shape(key)
+        out = np.empty((rows, cols), dtype=np.float64)
+        p, n = ptr(out)
+        lib.nn4n_model_get_array(self._h, cstr(key), p, n)
+        if key in _VECTOR_KEYS:
+            return out.reshape(-1)
+        return out
+
+    def set_array(self, key, values):
+        """Replace array ``key``; ``None`` (or an empty array) removes a mask."""
+        arr = None if values is None else as_f64(values, key)
+        if arr is not None and arr.size == 0:
+            arr = None
+        p, n = ptr(arr)
+        lib.nn4n_model_set_array(self._h, cstr(key), p, n)
+        return self
+
+    def effective_weights(self):
+        """{"w_in", "w_rec", "w_out"}: the weights the dynamics use (masks and Dale applied)."""
+        return {k: self.get_array(k + "_eff") for k in ("w_in", "w_rec", "w_out")}
+
+    def reinitialize(self):
+        lib.nn4n_model_reinitialize(self._h)
+        return self
+
+    def spectral_radius(self):
+        v = ctypes.c_double()
+        lib.nn4n_model_spectral_radius(self._h, ctypes.byref(v))
+        return v.value
+
+    # -- running
+    def _batch(self, inputs, steps=None):
+        """Validate inputs: returns (array B×T×I, B, T, squeezed)."""
+        i, _, _ = self.dims
+        if inputs is None:
+            if i != 0 or steps is None:
+                raise errors.ShapeError("inputs: required (pass steps= only for a model with 0 inputs)")
+            return None, 1, int(steps), True
+        u = as_f64(inputs, "inputs")
+        _check_ndim("inputs", u, (2, 3))
+        squeeze = u.ndim == 2
+        if squeeze:
+            u = u[None]
+        return u, u.shape[0], u.shape[1], squeeze
+
+    def forward(self, inputs, x0=None, *, rates=True, states=False, steps=None):
+        """Run a batch: inputs B×T×I (or T×I for one trial).
+
+        Returns ``(outputs, rates, states)``: outputs B×T×O, rates r and
+        states x B×T×N (``None`` for those not requested). Noise follows
+        the ``training`` setting.
+        """
+        u, b, t, squeeze = self._batch(inputs, steps)
+        _, n, o = self.dims
+        x = None if x0 is None else as_f64(x0, "x0")
+        y = np.empty((b, t, o))
+        r = np.empty((b, t, n)) if rates else None
+        s = np.empty((b, t, n)) if states else None
+        up, ul = ptr(u)
+        xp, xl = ptr(x)
+        yp, yl = ptr(y)
+        rp, rl = ptr(r)
+        sp, sl = ptr(s)
+        lib.nn4n_model_forward(self._h, up, ul, b, t, xp, xl, yp, yl, rp, rl, sp, sl)
+        if squeeze:
+            y = y[0]
+            r = None if r is None else r[0]
+            s = None if s is None else s[0]
+        return y, r, s
+
+    def step(self, state, inputs=None, *, rates=False, outputs=True):
+        """Advance states (batch×N, updated in place if float64 C-contiguous) one step.
+
+        Returns ``(state, outputs, rates)``.
+        """
+        st = np.asarray(state)
+        if not (st.dtype == np.float64 and st.flags.c_contiguous):
+            st = as_f64(st, "state").copy()
+        squeeze = st.ndim == 1
+        s2 = st.reshape(1, -1) if squeeze else st
+        _check_ndim("state", s2, (2,))
+        b = s2.shape[0]
+        i, n, o = self.dims
+        u = None if inputs is None else as_f64(inputs, "inputs")
+        y = np.empty((b, o)) if outputs else None
+        r = np.empty((b, n)) if rates else None
+        spp, sl = ptr(s2)
+        up, ul = ptr(u)
+        rp, rl = ptr(r)
+        yp, yl = ptr(y)
+        lib.nn4n_model_step(self._h, b, spp, sl, up, ul, rp, rl, yp, yl)
+        if squeeze:
+            y = None if y is None else y[0]
+            r = None if r is None else r[0]
+        return st, y, r
+
+    def _objective_args(self, inputs, targets, mask, labels, steps=None):
+        u, b, t, squeeze = self._batch(inputs, steps)
+        tg = None if targets is None else as_f64(targets, "targets")
+        mk = None if mask is None else as_f64(mask, "mask")
+        lb = None if labels is None else as_f64(labels, "labels")
+        if squeeze:
+            tg = None if tg is None else tg[None]
+            mk = None if mk is None else mk[None]
+            lb = None if lb is None else lb[None]
+        return u, tg, mk, lb, b, t, squeeze
+
+    def gradient(self, objective, inputs, targets=None, mask=None, labels=None, steps=None):
+        """Forward + objective + BPTT; returns the terms {name: value}.
+
+        Read the gradients with :meth:`grad` / :meth:`grads` (scaled by
+        plasticity and sparsity masks). Parameters do not change.
+        """
+        u, tg, mk, lb, b, t, _ = self._objective_args(inputs, targets, mask, labels, steps)
+        args = [ptr(a) for a in (u, tg, mk, lb)]
+        flat = [v for pair in args for v in pair]
+        lib.nn4n_model_gradient(self._h, _handle_of(objective), *flat, b, t)
+        return self.terms()
+
+    def loss(self, objective, inputs, targets=None, mask=None, labels=None, steps=None):
+        """Evaluate the objective without back-propagating: (terms, outputs)."""
+        u, tg, mk, lb, b, t, squeeze = self._objective_args(inputs, targets, mask, labels, steps)
+        o = self.dims[2]
+        y = np.empty((b, t, o))
+        args = [ptr(a) for a in (u, tg, mk, lb)]
+        flat = [v for pair in args for v in pair]
+        yp, yl = ptr(y)
+        lib.nn4n_model_loss(self._h, _handle_of(objective), *flat, b, t, yp, yl)
+        return self.terms(), (y[0] if squeeze else y)
+
+    def train(self, objective, optimizer, inputs, targets=None, mask=None, labels=None,
+              n_updates=1, steps=None):
+        """Run ``n_updates`` optimiser steps on one batch.
+
+        Returns ``(updates_done, terms)``. Raises :class:`nn4n.errors.Cancelled`
+        if :meth:`cancel` stopped it (the updates made stay).
+        """
+        u, tg, mk, lb, b, t, _ = self._objective_args(inputs, targets, mask, labels, steps)
+        args = [ptr(a) for a in (u, tg, mk, lb)]
+        flat = [v for pair in args for v in pair]
+        done = ctypes.c_int64()
+        lib.nn4n_model_train(self._h, _handle_of(objective), _handle_of(optimizer), *flat, b, t,
+                             int(n_updates), ctypes.byref(done))
+        return int(done.value), self.terms()
+
+    def cancel(self):
+        """Ask a running (or the next) :meth:`train` call to stop before its next update."""
+        lib.nn4n_model_cancel(self._h)
+
+    def grad(self, key):
+        """The last gradient of trained parameter ``key`` (shape of the parameter)."""
+        rows, cols = self.shape(key)
+        out = np.empty((rows, cols))
+        p, n = ptr(out)
+        lib.nn4n_model_get_grad(self._h, cstr(key), p, n)
+        return out.reshape(-1) if key in _VECTOR_KEYS else out
+
+    def grads(self):
+        """{key: gradient} for every trained parameter."""
+        out = {}
+        for k in ("w_in", "w_rec", "w_out", "b_in", "b_rec", "b_out", "alpha", "x0"):
+            try:
+                out[k] = self.grad(k)
+            except errors.UnknownKey:
+                pass
+        return out
+
+    def terms(self):
+        """The terms {name: value} of the last gradient, loss or train call (first: total)."""
+        c = ctypes.c_int64()
+        lib.nn4n_model_term_count(self._h, ctypes.byref(c))
+        out = {}
+        buf = ctypes.create_string_buffer(64)
+        v = ctypes.c_double()
+        for k in range(int(c.value)):
+            lib.nn4n_model_term(self._h, k, buf, 64, ctypes.byref(v))
+            out[buf.value.decode()] = v.value
+        return out
+
+    def __repr__(self):
+        if self._closed:
+            return "<nn4n.core.Model (closed)>"
+        try:
+            i, n, o = self.dims
+            return f"<nn4n.core.Model {i}-{n}-{o} {self.precision}>"
+        except errors.Nn4nError:
+            return "<nn4n.core.Model (invalid)>"
+
+
+# ================================================================ objective
+
+class Objective(_Settings, Handle):
+    """An objective (``nn4n_objective_*``): "songyang", "rnnloss", "composite"
+    or a single criterion ("fr", "fr_dist", "rnn_conn", "state_pred",
+    "entropy", "hebbian", "cross_entropy", "mse")."""
+
+    _free_name = "nn4n_objective_free"
+    _prefix = "objective"
+
+    def __init__(self, kind, **settings):
+        h = ctypes.c_uint64()
+        lib.nn4n_objective_create(cstr(kind), ctypes.byref(h))
+        self._own(h.value)
+        self.kind = kind
+        self.configure(**settings)
+
+    def add_term(self, kind, name=None, lam=1.0, **settings):
+        """Append a criterion to a "composite" objective; settings are per term."""
+        lib.nn4n_objective_add_term(self._h, None if not name else cstr(name), cstr(kind), float(lam))
+        prefix = name or kind
+        for k, v in settings.items():
+            self.set(f"{prefix}.{k}", v)
+        return self
+
+
+class Optimizer(_Settings, Handle):
+    """An optimiser (``nn4n_optimizer_*``): "sgd" (pycog) or "adam" (torch defaults).
+
+    Keys: lr, max_norm (global-norm clipping, 0 = off), guard, and for adam
+    beta1, beta2, eps, weight_decay. ``Optimizer("adam", lr=1e-3)``.
+    """
+
+    _free_name = "nn4n_optimizer_free"
+    _prefix = "optimizer"
+
+    def __init__(self, kind="adam", **settings):
+        h = ctypes.c_uint64()
+        lib.nn4n_optimizer_create(cstr(kind), ctypes.byref(h))
+        self._own(h.value)
+        self.kind = kind
+        self.configure(**settings)
+
+    def get_str(self, key):  # no string keys for optimizers
+        raise errors.UnknownKey(f"optimizers have no string settings ({key!r})")
+
+    def reset(self):
+        """Forget the state (Adam moments, step count)."""
+        lib.nn4n_optimizer_reset(self._h)
+
+
+# ================================================================ structure
+
+class Structure(_Settings, Handle):
+    """A mask generator (``nn4n_structure_*``): "multi_area", "multi_area_ei",
+    "random_input", "multi_io", "pycog". Masks come out (post, pre)."""
+
+    _free_name = "nn4n_structure_free"
+    _prefix = "structure"
+
+    def __init__(self, kind, n_in, n_hid, n_out, **settings):
+        h = ctypes.c_uint64()
+        lib.nn4n_structure_create(cstr(kind), int(n_in), int(n_hid), int(n_out), ctypes.byref(h))
+        self._own(h.value)
+        self.kind = kind
+        for k, v in settings.items():
+            if isinstance(v, (list, tuple, np.ndarray)):
+                self.set_array(k, v)
+            else:
+                self.set(k, v)
+
+    def get_str(self, key):
+        raise errors.UnknownKey(f"structures have no readable string settings ({key!r})")
+
+    def set_array(self, key, values):
+        arr = as_f64(values, key).reshape(-1)
+        p, n = ptr(arr)
+        lib.nn4n_structure_set_array(self._h, cstr(key), p, n)
+        return self
+
+    def build(self):
+        lib.nn4n_structure_build(self._h)
+        return self
+
+    def shape(self, key):
+        r, c = ctypes.c_int64(), ctypes.c_int64()
+        lib.nn4n_structure_shape(self._h, cstr(key), ctypes.byref(r), ctypes.byref(c))
+        return int(r.value), int(c.value)
+
+    def get_array(self, key):
+        """Mask ``key`` ((post, pre)); ``None`` when absent (0×0)."""
+        rows, cols = self.shape(key)
+        if rows * cols == 0:
+            return None
+        out = np.empty((rows, cols))
+        p, n = ptr(out)
+        lib.nn4n_structure_get_array(self._h, cstr(key), p, n)
+        return out.reshape(-1) if key == "unit_sign" else out
+
+    def indices(self, key, area=0):
+        c = ctypes.c_int64()
+        lib.nn4n_structure_index_count(self._h, cstr(key), int(area), ctypes.byref(c))
+        out = np.empty(int(c.value))
+        p, n = ptr(out)
+        lib.nn4n_structure_indices(self._h, cstr(key), int(area), p, n)
+        return out.astype(np.int64)
+
+    def area_name(self, area):
+        return _lib.read_string(lib.nn4n_structure_area_name, self._h, int(area))
+
+
+# ===================================================================== task
+
+class Task(_Settings, Handle):
+    """A Song et al. (2016) task as a seeded batch generator (``nn4n_task_*``).
+
+    Names: rdm_dense, rdm_nodale, rdm_fixed, rdm_varstim, rdm_rt, mante,
+    mante_areas, multisensory, romo, sinewave.
+    """
+
+    _free_name = "nn4n_task_free"
+    _prefix = "task"
+    CONDITION_COLUMNS = ("catch", "choice", "coherence", "sign", "context", "coh_motion",
+                         "coh_colour", "sign_motion", "sign_colour", "modality", "freq",
+                         "f1", "f2", "steps")
+
+    def __init__(self, name, dt=20.0, **settings):
+        h = ctypes.c_uint64()
+        lib.nn4n_task_create(cstr(name), float(dt), ctypes.byref(h))
+        self._own(h.value)
+        self.name = name
+        self.configure(**settings)
+
+    def get_str(self, key):
+        raise errors.UnknownKey(f"tasks have no string settings ({key!r})")
+
+    def sample(self, n, kind="train", seed=0):
+        """Draw n trials; returns dict(input B×T×I, target B×T×O, mask B×T×O, conditions)."""
+        lib.nn4n_task_sample(self._h, cstr(kind), int(n), int(seed))
+        out = {}
+        i, o = int(self.get("inputs")), int(self.get("outputs"))
+        for key, last in (("input", i), ("target", o), ("mask", o)):
+            rows, cols = self._shape(key)
+            a = self._get(key, rows, cols)
+            out[key] = a.reshape(rows, cols // last if last else 0, last) if last else a.reshape(rows, -1, 0)
+        rows, cols = self._shape("conditions")
+        out["conditions"] = self._get("conditions", rows, cols)
+        return out
+
+    def _shape(self, key):
+        r, c = ctypes.c_int64(), ctypes.c_int64()
+        lib.nn4n_task_shape(self._h, cstr(key), ctypes.byref(r), ctypes.byref(c))
+        return int(r.value), int(c.value)
+
+    def _get(self, key, rows, cols):
+        out = np.empty((rows, cols))
+        p, n = ptr(out)
+        lib.nn4n_task_get_array(self._h, cstr(key), p, n)
+        return out
+
+    def score(self, outputs, metric="percent_correct"):
+        """Score outputs (B×T×O of the current sample)."""
+        y = as_f64(outputs, "outputs")
+        p, n = ptr(y)
+        v = ctypes.c_double()
+        lib.nn4n_task_score(self._h, cstr(metric), p, n, ctypes.byref(v))
+        return v.value
+
+
+# ================================================================== trainer
+
+HISTORY_COLUMNS = ("trials", "updates", "loss", "rmse", "perf", "best", "elapsed")
+
+
+class Trainer(_Settings, Handle):
+    """pycog's training protocol on (model, task, objective, optimizer)."""
+
+    _free_name = "nn4n_trainer_free"
+    _prefix = "trainer"
+
+    def __init__(self, model, task, objective=None, optimizer=None, **settings):
+        h = ctypes.c_uint64()
+        lib.nn4n_trainer_create(_handle_of(model), _handle_of(task), _handle_of(objective),
+                                _handle_of(optimizer), ctypes.byref(h))
+        self._own(h.value)
+        # keep the objects alive while the trainer may use them
+        self._refs = (model, task, objective, optimizer)
+        self.configure(**settings)
+
+    def run(self, max_validations=1):
+        """Train until the run ends or max_validations more validations: returns done."""
+        done = ctypes.c_int32()
+        lib.nn4n_trainer_run(self._h, int(max_validations), ctypes.byref(done))
+        return bool(done.value)
+
+    def cancel(self):
+        lib.nn4n_trainer_cancel(self._h)
+
+    def history(self):
+        r, c = ctypes.c_int64(), ctypes.c_int64()
+        lib.nn4n_trainer_shape(self._h, cstr("history"), ctypes.byref(r), ctypes.byref(c))
+        out = np.empty((int(r.value), int(c.value)))
+        p, n = ptr(out)
+        lib.nn4n_trainer_get_array(self._h, cstr("history"), p, n)
+        return out
+
+
+# ======================================================== vector-Jacobian
+
+_COPY_SETTINGS = ("activation", "dale", "precision")
+_COPY_F64 = ("learn_alpha", "pre_noise", "rec_noise", "post_noise", "input_baseline", "input_noise",
+             "input_alpha", "train_x0", "train_bias_in", "train_bias_rec", "train_bias_out")
+
+
+class _Twin:
+    """A model with O+N linear outputs, [W_out; I], that reads out the rates.
+
+    The C ABI computes gradients only through an objective. Any upstream
+    gradient (G_y, G_r) with respect to the outputs and rates is turned into
+    one: with y' = [y, r] and the unmasked "mse" objective
+    L = Σ (y' − T)² / n, choosing T = y' − n·G/2 gives ∂L/∂y' = G exactly, so
+    BPTT of L is the vector-Jacobian product. The twin replays the same noise
+    (same seed) as the forward pass it differentiates.
+    """
+
+    def __init__(self, model):
+        i, n, o = model.dims
+        self.dims = (i, n, o)
+        self.model = Model(i, n, o + n, precision=model.precision, seed=0)
+        self.objective = Objective("mse")
+
+    def refresh(self, m):
+        t = self.model
+        i, n, o = self.dims
+        for k in _COPY_SETTINGS:
+            t.set(k, m.get_str(k))
+        t.set("head", "linear")
+        for k in _COPY_F64:
+            t.set(k, m.get(k))
+        for k in ("w_in", "w_rec", "b_in", "b_rec", "alpha", "x0"):
+            t.set_array(k, m.get_array(k))
+        for k in ("mask_in", "mask_rec", "sign_in", "sign_rec"):
+            r, c = m.shape(k)
+            t.set_array(k, m.get_array(k) if r * c else None)
+        for k in ("plasticity_in", "plasticity_rec", "plasticity_out"):
+            t.set_array(k, None)  # raw gradients: plasticity is the caller's business
+        eye = np.eye(n)
+        t.set_array("mask_out", np.vstack([m.get_array("mask_out"), np.ones((n, n))]))
+        r, c = m.shape("sign_out")
+        t.set_array("sign_out", np.vstack([m.get_array("sign_out"), np.ones((n, n))]) if r * c else None)
+        t.set_array("w_out", np.vstack([m.get_array("w_out"), eye]))
+        t.set_array("b_out", np.concatenate([m.get_array("b_out"), np.zeros(n)]))
+        t.set("training", m.get("training"))
+
+    def close(self):
+        self.model.close()
+        self.objective.close()
+
+
+def _twin_of(model):
+    tw = getattr(model, "_twin", None)
+    if tw is None or tw.model.closed:
+        tw = model._twin = _Twin(model)
+    return tw
+
+
+def vjp(model, inputs, grad_outputs=None, grad_rates=None, x0=None, seed=None, steps=None):
+    """Gradients of ⟨G_y, y⟩ + ⟨G_r, r⟩ with respect to every trained parameter.
+
+    ``model`` must have a linear head. ``seed``, when given, is set on the
+    model's twin before the pass so that noise replays a forward pass run
+    right after ``model.set("seed", seed)``. Returns {key: gradient} (raw:
+    not scaled by plasticity; zero on absent synapses).
+    """
+    if model.get_str("head") != "linear":
+        raise errors.InvalidArgument("vjp needs a model with a linear head")
+    i, n, o = model.dims
+    tw = _twin_of(model)
+    tw.refresh(model)
+    t = tw.model
+    if seed is not None:
+        t.set("seed", seed)
+    else:
+        t.set("seed", model.get("seed"))
+    u, b, tt, squeeze = model._batch(inputs, steps)
+    gy = np.zeros((b, tt, o)) if grad_outputs is None else as_f64(grad_outputs, "grad_outputs").reshape(b, tt, o)
+    gr = np.zeros((b, tt, n)) if grad_rates is None else as_f64(grad_rates, "grad_rates").reshape(b, tt, n)
+    # the forward pass whose outputs the target is built around
+    if seed is not None:
+        t.set("seed", seed)
+    yp, _, _ = t.forward(u, x0, rates=False)
+    g = np.concatenate([gy, gr], axis=2)
+    count = g.size
+    target = yp - g * (count / 2.0)
+    if seed is not None:
+        t.set("seed", seed)
+    t.gradient(tw.objective, u, target)
+    out = t.grads()
+    if "w_out" in out:
+        out["w_out"] = out["w_out"][:o]
+    if "b_out" in out:
+        out["b_out"] = out["b_out"][:o]
+    return out
