@@ -5,6 +5,8 @@
 #   make test                 Go vet and tests, then the C ABI suites (tests/c/run.sh)
 #   make bench                Go benchmarks and the simulator step through the C ABI
 #   make demo                 the demo
+#   make python               .venv with the Python binding (bindings/python) installed
+#   make test-python          the Python binding's pytest suite
 
 GO      ?= go
 STAMP   := build/.deps
@@ -21,7 +23,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION) -extldflags '-Wl,-soname,$(SONAME)'
 GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test.go') go.mod go.sum \
            $(wildcard capi/*.c capi/*.h) include/nn4n.h
 
-.PHONY: all lib deps test test-c bench demo install clean
+.PHONY: all lib deps test test-c test-python python bench demo install clean
 
 all: $(STAMP) lib
 	$(GO) build ./...
@@ -57,10 +59,37 @@ test: $(STAMP) lib
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory test-c
+	$(MAKE) --no-print-directory test-python
 
 # test-c runs the C ABI suites of tests/c (see tests/c/README.md).
 test-c: lib
 	GO="$(GO)" ./tests/c/run.sh
+
+# Python binding: a venv that sees Debian's python3-torch (system site packages),
+# PyTorch nn4n 1.1.1 in its own folder (it is also called nn4n) for the parity
+# tests, neurogym without its numpy-2 pin, then the binding with libnn4n.so
+# bundled. GLIBC_TUNABLES: see bindings/python/README.md (static TLS).
+VENV      := .venv
+PY        := $(VENV)/bin/python
+PYSTAMP   := $(VENV)/.nn4n-deps
+PYTLS     := GLIBC_TUNABLES=glibc.rtld.optional_static_tls=65536
+
+$(PYSTAMP): $(STAMP) bindings/python/requirements-dev.txt
+	/usr/bin/python3 -m venv --system-site-packages $(VENV)
+	$(PY) -c 'import numpy; print("numpy==" + numpy.__version__)' > $(VENV)/constraints.txt
+	$(PY) -m pip install -q -c $(VENV)/constraints.txt -r bindings/python/requirements-dev.txt
+	$(PY) -m pip install -q --no-deps neurogym==2.3.1
+	$(PY) -m pip install -q --no-deps --upgrade --target $(VENV)/nn4n-torch-1.1.1 nn4n==1.1.1
+	touch $@
+
+python: lib $(PYSTAMP)
+	cp $(LIB) bindings/python/nn4n/libnn4n.so
+	$(PY) -m pip install -q --no-deps --no-build-isolation --force-reinstall ./bindings/python
+
+test-python: python
+	$(PYTLS) NN4N_TORCH_REF=$(CURDIR)/$(VENV)/nn4n-torch-1.1.1 $(PY) -m pytest -q -p no:cacheprovider \
+		bindings/python/tests; rc=$$?; \
+		if [ $$rc -eq 5 ]; then echo "test-python: no tests ran" >&2; exit 1; fi; exit $$rc
 
 bench: $(STAMP) lib
 	$(GO) test -run '^$$' -bench . -benchmem ./ctrnn/
