@@ -1,0 +1,85 @@
+classdef Object < handle
+    %OBJECT Base of the nn4n classes that own a library handle (internal).
+    %   Holds the uint64 handle of one library object and the prefix of its
+    %   functions (nn4n_model, nn4n_objective, ...). free() and delete() free
+    %   the native object once; afterwards the handle is 0 and every call
+    %   raises nn4n:invalidHandle (the library's own check), never a crash.
+
+    properties (SetAccess = protected, Hidden)
+        Handle = uint64(0);   % the library handle (uint64; 0 once freed)
+    end
+    properties (Access = protected, Hidden)
+        Prefix = '';          % 'nn4n_model', 'nn4n_structure', ...
+        FreedHandle = uint64(0);
+    end
+
+    methods
+        function free(obj)
+            %FREE Free the native object now (also done by delete).
+            %   obj.free() releases the library object. Later calls on obj raise
+            %   nn4n:invalidHandle. Calling free twice does nothing.
+            h = obj.Handle;
+            if h ~= 0
+                obj.Handle = uint64(0);
+                obj.FreedHandle = h;
+                nn4n.internal.call([obj.Prefix '_free'], h);
+            end
+        end
+
+        function delete(obj)
+            %DELETE Free the native object when the MATLAB object is destroyed.
+            try
+                obj.free();
+            catch
+                % A destructor must not throw; the handle may be gone already.
+            end
+        end
+
+        function tf = isvalidHandle(obj)
+            %ISVALIDHANDLE True while the native object has not been freed.
+            tf = obj.Handle ~= 0;
+        end
+    end
+
+    methods (Hidden)
+        function h = live(obj)
+            % The handle to pass to the library: the freed value after free(),
+            % so that the library reports it as freed (nn4n:invalidHandle).
+            h = obj.Handle;
+            if h == 0
+                h = obj.FreedHandle;
+            end
+        end
+    end
+
+    methods (Access = protected, Hidden)
+
+        function v = getF64(obj, key)
+            [~, ~, v] = nn4n.internal.call([obj.Prefix '_get_f64'], obj.live(), key, 0);
+            v = double(v);
+        end
+
+        function setF64(obj, key, value)
+            nn4n.internal.call([obj.Prefix '_set_f64'], obj.live(), key, ...
+                nn4n.internal.toScalar(value, key));
+        end
+
+        function s = getStr(obj, key)
+            s = nn4n.internal.getString([obj.Prefix '_get_str'], {obj.live(), key}, 1);
+        end
+
+        function setStr(obj, key, value)
+            nn4n.internal.call([obj.Prefix '_set_str'], obj.live(), key, ...
+                nn4n.internal.toText(value, key));
+        end
+
+        function setAny(obj, key, value)
+            % Text goes to _set_str, a number or logical to _set_f64.
+            if ischar(value) || (isstring(value) && isscalar(value))
+                obj.setStr(key, value);
+            else
+                obj.setF64(key, value);
+            end
+        end
+    end
+end

@@ -1,0 +1,889 @@
+classdef CTRNN < nn4n.internal.Object
+    %CTRNN A continuous-time E/I recurrent network (Song, Yang & Wang 2016) in libnn4n.
+    %
+    %   net = nn4n.CTRNN([I N O]) makes a network with I inputs, N hidden units
+    %   and O outputs with nn4n's defaults (ReLU, alpha = dt/tau = 10/100,
+    %   uniform weights, Dale mode 'rectify', no masks), seed 0.
+    %   net = nn4n.CTRNN([I N O], Name, Value, ...) sets options:
+    %     'activation'  'relu' (default) | 'tanh' | 'sigmoid' | 'retanh' | 'softplus' | 'linear'
+    %     'head'        output nonlinearity: 'linear' (default) | 'sigmoid' | 'softmax'
+    %     'dt', 'tau'   alpha = dt./tau (nn4n's defaults dt 10, tau 100); tau may be N-by-1
+    %     'alpha'       alpha directly (scalar or N-by-1), instead of dt/tau
+    %     'learn_alpha' train alpha (false)
+    %     'dale'        'rectify' (pycog, default) | 'abs' (PsychRNN) | 'clip' (nn4n)
+    %     'preact_noise' (alias 'pre_noise'), 'rec_noise' (pycog, sqrt(2*alpha) scaled),
+    %     'postact_noise' (alias 'post_noise')     noise standard deviations (0)
+    %     'input_baseline', 'input_noise', 'input_alpha'   pycog's input model
+    %     'weights'     init scheme 'uniform' (default) | 'normal' | 'zero' | 'pycog', or
+    %                   {W_in, W_rec, W_out}, each a scheme name or a matrix
+    %     'biases'      'none' (default: zero, not trained) | 'zero' (trained) | vector,
+    %                   or {b_in, b_rec, b_out} of those
+    %     'sparsity_masks', 'ei_masks', 'plasticity_masks'   {M_in, M_rec, M_out}
+    %                   ([] = none); each the size of its weight (post, pre)
+    %     'init_state' (alias 'x0') scalar or N-by-1;  'train_x0' (false)
+    %     'spectral_radius', 'balance'   initialisation rescaling and E/I balance
+    %     'precision'   'float64' (default) | 'float32' (compute precision)
+    %     'seed'        generator seed (0): same seed, same results
+    %     'training'    true (default: noise on) | false (deterministic runs)
+    %   net = nn4n.CTRNN(structure, Name, Value, ...) takes dimensions, sparsity
+    %   and sign masks from an nn4n.MultiArea, nn4n.MultiAreaEI, nn4n.RandomInput,
+    %   nn4n.MultiIO or nn4n.Structure, before the weights are drawn.
+    %   net = nn4n.CTRNN.load(file) reads a model saved by net.save(file) (.npz).
+    %
+    %   Shapes. Weights are (post, pre) matrices as in the equations: w_in is
+    %   N-by-I, w_rec N-by-N, w_out O-by-N; masks have their weight's size.
+    %   Sequences are MATLAB arrays of size [I T B] (inputs), [O T B] (outputs,
+    %   targets, masks) and [N T B] (rates, states): MATLAB is column-major,
+    %   so an [I T B] array has exactly the memory of the row-major B-by-T-by-I
+    %   array the library expects, and sequences cross with no copy or
+    %   transpose. A single trial is [I T] (B = 1).
+    %
+    %   Properties (read and set; weights in MATLAB's natural orientation):
+    %     w_in w_rec w_out            raw (trained) weights
+    %     w_in_eff w_rec_eff w_out_eff  effective weights (read-only; Dale applied)
+    %     b_in b_rec b_out alpha x0   vectors (columns)
+    %     mask_in mask_rec mask_out   sparsity masks (ones when absent; set [] to remove)
+    %     sign_in sign_rec sign_out   Dale sign masks ([] when absent)
+    %     plasticity_in plasticity_rec plasticity_out   gradient scales in [0, 1]
+    %     activation head dale precision init            named settings
+    %     learn_alpha pre_noise rec_noise post_noise input_baseline input_noise
+    %     input_alpha train_x0 train_bias_in train_bias_rec train_bias_out
+    %     spectral_radius balance seed training          numeric settings
+    %     n_in n_hid n_out dims                          dimensions (read-only)
+    %
+    %   Methods: forward, step, train, gradients, loss, save, load (static),
+    %   reinitialize, spectralRadius, terms, cancel, free.
+    %
+    %   Errors carry the library's message and an identifier per status:
+    %   nn4n:invalidArgument nn4n:nullPointer nn4n:shape nn4n:invalidHandle
+    %   nn4n:unknownKey nn4n:notFinite nn4n:io nn4n:format nn4n:cancelled
+    %   nn4n:internal nn4n:bufferTooSmall nn4n:state nn4n:numeric.
+    %
+    %   Example:
+    %     net = nn4n.CTRNN([2 64 1], 'activation', 'tanh', 'seed', 1);
+    %     u = randn(2, 100, 8);            % [I T B]
+    %     [y, r] = net.forward(u);         % y: [1 100 8], r: [64 100 8]
+    %
+    %   See also nn4n.MultiAreaEI, nn4n.Objective, nn4n.Optimizer, nn4n.Task.
+
+    properties (Dependent, SetAccess = private)
+        n_in        % number of inputs I
+        n_hid       % number of hidden units N
+        n_out       % number of outputs O
+        dims        % [I N O]
+        w_in_eff    % effective input weights (N-by-I), read-only
+        w_rec_eff   % effective recurrent weights (N-by-N), read-only
+        w_out_eff   % effective readout weights (O-by-N), read-only
+    end
+    properties (Dependent)
+        w_in            % raw input weights, N-by-I (post, pre)
+        w_rec           % raw recurrent weights, N-by-N (post, pre)
+        w_out           % raw readout weights, O-by-N (post, pre)
+        b_in            % input bias, N-by-1
+        b_rec           % recurrent bias, N-by-1
+        b_out           % output bias, O-by-1
+        alpha           % dt/tau per unit, N-by-1 (a scalar sets every unit)
+        x0              % initial state, N-by-1 (a scalar sets every unit)
+        mask_in         % sparsity mask of w_in (0/1)
+        mask_rec        % sparsity mask of w_rec (0/1)
+        mask_out        % sparsity mask of w_out (0/1)
+        sign_in         % Dale sign mask of w_in (+1/-1/0, [] when absent)
+        sign_rec        % Dale sign mask of w_rec (or one sign per presynaptic unit when set)
+        sign_out        % Dale sign mask of w_out
+        plasticity_in   % gradient scale of w_in, in [0, 1]
+        plasticity_rec  % gradient scale of w_rec, in [0, 1]
+        plasticity_out  % gradient scale of w_out, in [0, 1]
+        activation      % 'relu' | 'tanh' | 'sigmoid' | 'retanh' | 'softplus' | 'linear'
+        head            % 'linear' | 'sigmoid' | 'softmax'
+        dale            % 'rectify' | 'abs' | 'clip'
+        precision       % 'float64' | 'float32'
+        init            % 'uniform' | 'normal' | 'zero' | 'pycog' (used by reinitialize)
+        learn_alpha     % logical: train alpha
+        pre_noise       % sigma of nn4n's pre-activation noise
+        rec_noise       % sigma of pycog's recurrent noise
+        post_noise      % sigma of nn4n's post-activation noise
+        input_baseline  % pycog's input baseline u0
+        input_noise     % pycog's input noise sigma_in
+        input_alpha     % pycog's dt/tau_in
+        train_x0        % logical: train x0
+        train_bias_in   % logical: train b_in
+        train_bias_rec  % logical: train b_rec
+        train_bias_out  % logical: train b_out
+        spectral_radius % rho for the next reinitialize (0 = the scheme's)
+        balance         % logical: nn4n's E/I balance at the next reinitialize
+        seed            % generator seed (setting it restarts the generator)
+        training        % logical: true = noise on, false = evaluation
+    end
+    properties (Access = private, Hidden)
+        Opt = [];       % the nn4n.Optimizer that train keeps between calls
+    end
+
+    methods
+        function obj = CTRNN(spec, varargin)
+            %CTRNN Make a network; see "help nn4n.CTRNN" for the options.
+            %   net = nn4n.CTRNN([I N O], Name, Value, ...)
+            %   net = nn4n.CTRNN(structure, Name, Value, ...)
+            obj.Prefix = 'nn4n_model';
+            if nargin == 0
+                error('nn4n:invalidArgument', 'nn4n.CTRNN: give the dimensions [I N O] or a structure');
+            end
+            if isa(spec, 'nn4n.internal.HandleWrap')
+                obj.Handle = spec.Handle;   % nn4n.CTRNN.load
+                return
+            end
+            [opts, order] = nn4n.internal.parseOptions(varargin, 'nn4n.CTRNN');
+            known = {'activation', 'head', 'dt', 'tau', 'alpha', 'learn_alpha', 'dale', ...
+                'preact_noise', 'pre_noise', 'rec_noise', 'postact_noise', 'post_noise', ...
+                'input_baseline', 'input_noise', 'input_alpha', 'weights', 'init', 'biases', ...
+                'train_bias_in', 'train_bias_rec', 'train_bias_out', 'sparsity_masks', ...
+                'ei_masks', 'plasticity_masks', 'init_state', 'x0', 'train_x0', ...
+                'spectral_radius', 'balance', 'precision', 'seed', 'training'};
+            for k = 1:numel(order)
+                if ~any(strcmp(order{k}, known))
+                    error('nn4n:unknownKey', 'nn4n.CTRNN: unknown option "%s" (known: %s)', ...
+                        order{k}, strjoin(known, ', '));
+                end
+            end
+            prec = int32(0);
+            if isfield(opts, 'precision')
+                prec = nn4n.CTRNN.precisionCode(opts.precision);
+            end
+            seed = uint64(0);
+            if isfield(opts, 'seed')
+                s = nn4n.internal.toScalar(opts.seed, 'seed');
+                if s < 0 || s ~= fix(s) || s >= 2^53
+                    error('nn4n:invalidArgument', 'nn4n.CTRNN: seed must be an integer in [0, 2^53)');
+                end
+                seed = uint64(s);
+            end
+            if isa(spec, 'nn4n.Structure')
+                [~, h] = nn4n.internal.call('nn4n_model_create_from_structure', spec.live(), prec, seed, uint64(0));
+            else
+                if ~isnumeric(spec) || numel(spec) ~= 3 || any(spec ~= fix(spec)) || any(spec < 0)
+                    error('nn4n:invalidArgument', 'nn4n.CTRNN: dims must be [I N O], non-negative integers');
+                end
+                [~, h] = nn4n.internal.call('nn4n_model_create', int64(spec(1)), int64(spec(2)), ...
+                    int64(spec(3)), prec, seed, uint64(0));
+            end
+            obj.Handle = h;
+            obj.configure(opts);
+        end
+
+        % ---------------------------------------------------------------- run
+
+        function [y, r, x] = forward(obj, u, varargin)
+            %FORWARD Run the network over a batch of sequences.
+            %   [y, r, x] = net.forward(u) runs the trials of u, an [I T B] array
+            %   (inputs by steps by trials; [I T] for one trial), from the model's
+            %   initial state x0, and returns the outputs y [O T B], and, when
+            %   asked for, the rates r [N T B] and states x [N T B]. MATLAB's
+            %   column-major [I T B] array is the row-major B-by-T-by-I array of
+            %   the C ABI, so u, y, r and x cross with no copy or transpose.
+            %   [...] = net.forward(u, 'x0', X0) starts from X0, N-by-1 (every
+            %   trial) or N-by-B (one column per trial).
+            %   For a model without inputs (I = 0) pass zeros(0, T, B).
+            %   Noise follows net.training. Errors: nn4n:shape (u or X0 of the
+            %   wrong size), nn4n:notFinite (NaN or Inf in u or X0).
+            [opts, order] = nn4n.internal.parseOptions(varargin, 'forward');
+            obj.onlyKeys(order, {'x0'}, 'forward');
+            d = obj.dims;
+            [u, T, B] = obj.sequence(u, d(1), 'u', 'I');
+            x0 = [];
+            if isfield(opts, 'x0') && ~isempty(opts.x0)
+                x0 = double(opts.x0);
+                if ~(isequal(size(x0), [d(2) 1]) || isequal(size(x0), [d(2) B]))
+                    error('nn4n:shape', 'forward: x0 is %s, want %d-by-1 or %d-by-%d (N-by-B)', ...
+                        mat2str(size(x0)), d(2), d(2), B);
+                end
+            end
+            yb = zeros(d(3), T, B);
+            rb = [];
+            xb = [];
+            if nargout >= 2
+                rb = zeros(d(2), T, B);
+            end
+            if nargout >= 3
+                xb = zeros(d(2), T, B);
+            end
+            [~, ~, ~, y, r, x] = nn4n.internal.call('nn4n_model_forward', obj.live(), u, ...
+                int64(numel(u)), int64(B), int64(T), x0, int64(numel(x0)), yb, int64(numel(yb)), ...
+                rb, int64(numel(rb)), xb, int64(numel(xb)));
+            y = reshape(y, d(3), T, B);
+            if nargout >= 2
+                r = reshape(r, d(2), T, B);
+            end
+            if nargout >= 3
+                x = reshape(x, d(2), T, B);
+            end
+        end
+
+        function [x, r, y] = step(obj, x, u)
+            %STEP Advance B independent states by one time step (simulators).
+            %   [x, r, y] = net.step(x, u) reads x as x_{t-1}, N-by-B (one column
+            %   per state), and the inputs u, I-by-B, and returns x_t (N-by-B),
+            %   r_t = f(x_t) (N-by-B) and y_t (O-by-B). Start from net.x0 to
+            %   reproduce forward step by step. Columns are states: an N-by-B
+            %   MATLAB matrix is the row-major B-by-N array of the ABI (no copy).
+            %   u may be omitted when I = 0. Noise follows net.training.
+            %   Errors: nn4n:shape, nn4n:notFinite.
+            d = obj.dims;
+            x = double(x);
+            if size(x, 1) ~= d(2) || ndims(x) > 2 || isempty(x)
+                error('nn4n:shape', 'step: x is %s, want %d-by-B (N-by-B)', mat2str(size(x)), d(2));
+            end
+            B = size(x, 2);
+            if nargin < 3
+                u = [];
+            end
+            u = double(u);
+            if d(1) == 0 && isempty(u)
+                u = [];
+            elseif ~isequal(size(u), [d(1) B])
+                error('nn4n:shape', 'step: u is %s, want %d-by-%d (I-by-B)', mat2str(size(u)), d(1), B);
+            end
+            rb = [];
+            yb = [];
+            if nargout >= 2
+                rb = zeros(d(2), B);
+            end
+            if nargout >= 3
+                yb = zeros(d(3), B);
+            end
+            [~, x, ~, r, y] = nn4n.internal.call('nn4n_model_step', obj.live(), int64(B), x, ...
+                int64(numel(x)), u, int64(numel(u)), rb, int64(numel(rb)), yb, int64(numel(yb)));
+            x = reshape(x, d(2), B);
+            if nargout >= 2
+                r = reshape(r, d(2), B);
+            end
+            if nargout >= 3
+                y = reshape(y, d(3), B);
+            end
+        end
+
+        % ----------------------------------------------------------- learning
+
+        function info = train(obj, u, target, varargin)
+            %TRAIN Optimiser steps on one batch.
+            %   info = net.train(u, target) makes one update on the batch u
+            %   [I T B] with targets [O T B], with the Song-Yang objective and Adam.
+            %   info = net.train(u, target, Name, Value, ...) options:
+            %     'updates'    number of updates on this batch (1)
+            %     'mask'       error mask [O T B] (default: every entry counts)
+            %     'labels'     class labels [T B], 1..O, 0 = ignore the step (for
+            %                  softmax cross-entropy; then target may be [])
+            %     'objective'  kind 'songyang' (default) | 'rnnloss' | a criterion
+            %                  name | an nn4n.Objective
+            %     'optimizer'  'adam' (default) | 'sgd' | an nn4n.Optimizer. The
+            %                  network keeps its optimizer (and Adam's moments)
+            %                  between calls while the kind stays the same.
+            %     'reset'      true: forget the kept optimizer's state first
+            %     'chunk'      updates per library call (10), so Ctrl-C is seen
+            %     optimizer keys: 'lr' 'max_norm' 'guard' 'beta1' 'beta2' 'eps'
+            %                  'weight_decay'
+            %     any other name: an objective key (e.g. 'lambda_omega', 2,
+            %                  'lambda2_r', 0.1, 'head', 'softmax_ce'), see
+            %                  help nn4n.Objective.
+            %   info has fields updates (made), loss (the total of the last
+            %   update) and terms (a struct of every term of the last update,
+            %   with grad_norm). Every constraint (masks, Dale) is re-applied
+            %   after each update. Sequences are [I T B] / [O T B] MATLAB arrays,
+            %   the ABI's row-major B-by-T-by-I layout (no copy).
+            [opts, order] = nn4n.internal.parseOptions(varargin, 'train');
+            [objective, ownObj, rest] = obj.objectiveFrom(opts, order, true);
+            cleanup = onCleanup(@() nn4n.CTRNN.freeIf(objective, ownObj));
+            optimizer = obj.optimizerFrom(opts, rest);
+            n = 1;
+            if isfield(opts, 'updates')
+                n = nn4n.internal.toScalar(opts.updates, 'updates');
+            end
+            chunk = 10;
+            if isfield(opts, 'chunk')
+                chunk = max(1, nn4n.internal.toScalar(opts.chunk, 'chunk'));
+            end
+            if n < 1 || n ~= fix(n)
+                error('nn4n:invalidArgument', 'train: updates must be a positive integer');
+            end
+            a = obj.batchArgs(u, target, opts, 'train');
+            done = 0;
+            while done < n
+                k = min(chunk, n - done);
+                [~, ~, ~, ~, ~, did] = nn4n.internal.call('nn4n_model_train', obj.live(), ...
+                    objective.live(), optimizer.live(), a{:}, int64(k), int64(0));
+                done = done + double(did);
+            end
+            info = struct('updates', done, 'loss', NaN, 'terms', obj.terms());
+            if isfield(info.terms, 'total')
+                info.loss = info.terms.total;
+            end
+            clear cleanup
+        end
+
+        function [g, terms] = gradients(obj, u, target, varargin)
+            %GRADIENTS Exact BPTT gradients of an objective on a batch.
+            %   g = net.gradients(u, target) runs the batch u [I T B] forward,
+            %   evaluates the Song-Yang objective against target [O T B] and
+            %   back-propagates through time. g has one field per trained
+            %   parameter, in the parameter's orientation: w_in (N-by-I), w_rec
+            %   (N-by-N), w_out (O-by-N), and b_in, b_rec, b_out, alpha, x0 when
+            %   they are trained; each scaled by its plasticity and sparsity
+            %   masks. Parameters do not change.
+            %   [g, terms] = ... also returns the objective's terms (a struct;
+            %   terms.total is the loss).
+            %   Options: 'mask', 'labels', 'objective' and objective keys, as in
+            %   train. Sequences are [I T B] / [O T B] (no copy).
+            [opts, order] = nn4n.internal.parseOptions(varargin, 'gradients');
+            [objective, ownObj] = obj.objectiveFrom(opts, order, false);
+            cleanup = onCleanup(@() nn4n.CTRNN.freeIf(objective, ownObj));
+            a = obj.batchArgs(u, target, opts, 'gradients');
+            nn4n.internal.call('nn4n_model_gradient', obj.live(), objective.live(), a{:});
+            keys = {'w_in', 'w_rec', 'w_out'};
+            flags = {'train_bias_in', 'b_in'; 'train_bias_rec', 'b_rec'; 'train_bias_out', 'b_out'; ...
+                'learn_alpha', 'alpha'; 'train_x0', 'x0'};
+            for k = 1:size(flags, 1)
+                if obj.getF64(flags{k, 1}) ~= 0
+                    keys{end + 1} = flags{k, 2}; %#ok<AGROW>
+                end
+            end
+            g = struct();
+            for k = 1:numel(keys)
+                [~, ~, r, c] = nn4n.internal.call('nn4n_model_shape', obj.live(), keys{k}, int64(0), int64(0));
+                [~, ~, buf] = nn4n.internal.call('nn4n_model_get_grad', obj.live(), keys{k}, ...
+                    zeros(double(c), double(r)), int64(r * c));
+                g.(keys{k}) = reshape(buf, double(c), double(r)).';
+            end
+            terms = obj.terms();
+            clear cleanup
+        end
+
+        function [total, terms, y] = loss(obj, u, target, varargin)
+            %LOSS Evaluate an objective on a batch without back-propagating.
+            %   [total, terms, y] = net.loss(u, target, Name, Value, ...) returns
+            %   the objective's total, its terms (struct) and the outputs y
+            %   [O T B]. Options as in gradients. Sequences are [I T B] / [O T B].
+            [opts, order] = nn4n.internal.parseOptions(varargin, 'loss');
+            [objective, ownObj] = obj.objectiveFrom(opts, order, false);
+            cleanup = onCleanup(@() nn4n.CTRNN.freeIf(objective, ownObj));
+            a = obj.batchArgs(u, target, opts, 'loss');
+            d = obj.dims;
+            T = double(a{end});
+            B = double(a{end - 1});
+            yb = zeros(d(3), T, B);
+            out = cell(1, 7);
+            [out{:}] = nn4n.internal.call('nn4n_model_loss', obj.live(), objective.live(), a{:}, ...
+                yb, int64(numel(yb)));
+            y = reshape(out{7}, d(3), T, B);
+            terms = obj.terms();
+            total = terms.total;
+            clear cleanup
+        end
+
+        function t = terms(obj)
+            %TERMS The terms of the last train, gradients or loss call, as a struct.
+            %   t = net.terms() has one field per term (t.total is the objective;
+            %   train adds grad_norm, and omega with the Omega regulariser).
+            [~, n] = nn4n.internal.call('nn4n_model_term_count', obj.live(), int64(0));
+            t = struct();
+            for k = 0:double(n) - 1
+                [~, name, value] = nn4n.internal.call('nn4n_model_term', obj.live(), int64(k), ...
+                    blanks(63), int64(64), 0);
+                name = strtrim(name(:).');
+                field = regexprep(name, '[^A-Za-z0-9_]', '_');
+                if isempty(field) || ~isletter(field(1))
+                    field = ['t_' field]; %#ok<AGROW>
+                end
+                t.(field) = double(value);
+            end
+        end
+
+        function cancel(obj)
+            %CANCEL Ask a running (or the next) train call of this network to stop.
+            nn4n.internal.call('nn4n_model_cancel', obj.live());
+        end
+
+        % ------------------------------------------------------------- model
+
+        function reinitialize(obj)
+            %REINITIALIZE Draw every weight afresh from the settings and masks.
+            %   net.reinitialize() restarts the generator from net.seed; biases
+            %   are reset to 0 and alpha, x0 to their settings.
+            nn4n.internal.call('nn4n_model_reinitialize', obj.live());
+        end
+
+        function rho = spectralRadius(obj)
+            %SPECTRALRADIUS The spectral radius of the effective recurrent weights.
+            [~, rho] = nn4n.internal.call('nn4n_model_spectral_radius', obj.live(), 0);
+            rho = double(rho);
+        end
+
+        function save(obj, file)
+            %SAVE Write the network to an .npz file (numpy.load reads it).
+            %   net.save(file) writes every weight, effective weight, bias,
+            %   alpha, x0, present mask and the configuration, atomically. The
+            %   same file is read by nn4n.CTRNN.load, Python's nn4n and C.
+            %   Errors: nn4n:io.
+            nn4n.internal.call('nn4n_model_save', obj.live(), nn4n.internal.toText(file, 'file'));
+        end
+
+        function disp(obj)
+            %DISP Show the dimensions and the main settings.
+            if obj.Handle == 0
+                fprintf('  nn4n.CTRNN (freed)\n');
+                return
+            end
+            d = obj.dims;
+            fprintf('  nn4n.CTRNN [I N O] = [%d %d %d]: %s, head %s, Dale %s, %s, mean alpha %g, seed %d\n', ...
+                d(1), d(2), d(3), obj.activation, obj.head, obj.dale, obj.precision, ...
+                obj.getF64('alpha'), obj.seed);
+        end
+
+        % --------------------------------------------------------- properties
+
+        function v = get.n_in(obj), v = obj.getF64('inputs'); end
+        function v = get.n_hid(obj), v = obj.getF64('units'); end
+        function v = get.n_out(obj), v = obj.getF64('outputs'); end
+        function v = get.dims(obj)
+            v = [obj.getF64('inputs'), obj.getF64('units'), obj.getF64('outputs')];
+        end
+        function v = get.w_in_eff(obj), v = obj.array('w_in_eff'); end
+        function v = get.w_rec_eff(obj), v = obj.array('w_rec_eff'); end
+        function v = get.w_out_eff(obj), v = obj.array('w_out_eff'); end
+        function v = get.w_in(obj), v = obj.array('w_in'); end
+        function set.w_in(obj, v), obj.setArray('w_in', v); end
+        function v = get.w_rec(obj), v = obj.array('w_rec'); end
+        function set.w_rec(obj, v), obj.setArray('w_rec', v); end
+        function v = get.w_out(obj), v = obj.array('w_out'); end
+        function set.w_out(obj, v), obj.setArray('w_out', v); end
+        function v = get.b_in(obj), v = obj.array('b_in'); end
+        function set.b_in(obj, v), obj.setArray('b_in', v); end
+        function v = get.b_rec(obj), v = obj.array('b_rec'); end
+        function set.b_rec(obj, v), obj.setArray('b_rec', v); end
+        function v = get.b_out(obj), v = obj.array('b_out'); end
+        function set.b_out(obj, v), obj.setArray('b_out', v); end
+        function v = get.alpha(obj), v = obj.array('alpha'); end
+        function set.alpha(obj, v), obj.setUnitValue('alpha', v); end
+        function v = get.x0(obj), v = obj.array('x0'); end
+        function set.x0(obj, v), obj.setUnitValue('x0', v); end
+        function v = get.mask_in(obj), v = obj.array('mask_in'); end
+        function set.mask_in(obj, v), obj.setArray('mask_in', v); end
+        function v = get.mask_rec(obj), v = obj.array('mask_rec'); end
+        function set.mask_rec(obj, v), obj.setArray('mask_rec', v); end
+        function v = get.mask_out(obj), v = obj.array('mask_out'); end
+        function set.mask_out(obj, v), obj.setArray('mask_out', v); end
+        function v = get.sign_in(obj), v = obj.array('sign_in'); end
+        function set.sign_in(obj, v), obj.setArray('sign_in', v); end
+        function v = get.sign_rec(obj), v = obj.array('sign_rec'); end
+        function set.sign_rec(obj, v), obj.setArray('sign_rec', v); end
+        function v = get.sign_out(obj), v = obj.array('sign_out'); end
+        function set.sign_out(obj, v), obj.setArray('sign_out', v); end
+        function v = get.plasticity_in(obj), v = obj.array('plasticity_in'); end
+        function set.plasticity_in(obj, v), obj.setArray('plasticity_in', v); end
+        function v = get.plasticity_rec(obj), v = obj.array('plasticity_rec'); end
+        function set.plasticity_rec(obj, v), obj.setArray('plasticity_rec', v); end
+        function v = get.plasticity_out(obj), v = obj.array('plasticity_out'); end
+        function set.plasticity_out(obj, v), obj.setArray('plasticity_out', v); end
+        function v = get.activation(obj), v = obj.getStr('activation'); end
+        function set.activation(obj, v), obj.setStr('activation', v); end
+        function v = get.head(obj), v = obj.getStr('head'); end
+        function set.head(obj, v), obj.setStr('head', v); end
+        function v = get.dale(obj), v = obj.getStr('dale'); end
+        function set.dale(obj, v), obj.setStr('dale', v); end
+        function v = get.precision(obj), v = obj.getStr('precision'); end
+        function set.precision(obj, v)
+            obj.setStr('precision', nn4n.CTRNN.precisionName(v));
+        end
+        function v = get.init(obj), v = obj.getStr('init'); end
+        function set.init(obj, v), obj.setStr('init', v); end
+        function v = get.learn_alpha(obj), v = obj.getF64('learn_alpha') ~= 0; end
+        function set.learn_alpha(obj, v), obj.setF64('learn_alpha', v); end
+        function v = get.pre_noise(obj), v = obj.getF64('pre_noise'); end
+        function set.pre_noise(obj, v), obj.setF64('pre_noise', v); end
+        function v = get.rec_noise(obj), v = obj.getF64('rec_noise'); end
+        function set.rec_noise(obj, v), obj.setF64('rec_noise', v); end
+        function v = get.post_noise(obj), v = obj.getF64('post_noise'); end
+        function set.post_noise(obj, v), obj.setF64('post_noise', v); end
+        function v = get.input_baseline(obj), v = obj.getF64('input_baseline'); end
+        function set.input_baseline(obj, v), obj.setF64('input_baseline', v); end
+        function v = get.input_noise(obj), v = obj.getF64('input_noise'); end
+        function set.input_noise(obj, v), obj.setF64('input_noise', v); end
+        function v = get.input_alpha(obj), v = obj.getF64('input_alpha'); end
+        function set.input_alpha(obj, v), obj.setF64('input_alpha', v); end
+        function v = get.train_x0(obj), v = obj.getF64('train_x0') ~= 0; end
+        function set.train_x0(obj, v), obj.setF64('train_x0', v); end
+        function v = get.train_bias_in(obj), v = obj.getF64('train_bias_in') ~= 0; end
+        function set.train_bias_in(obj, v), obj.setF64('train_bias_in', v); end
+        function v = get.train_bias_rec(obj), v = obj.getF64('train_bias_rec') ~= 0; end
+        function set.train_bias_rec(obj, v), obj.setF64('train_bias_rec', v); end
+        function v = get.train_bias_out(obj), v = obj.getF64('train_bias_out') ~= 0; end
+        function set.train_bias_out(obj, v), obj.setF64('train_bias_out', v); end
+        function v = get.spectral_radius(obj), v = obj.getF64('spectral_radius'); end
+        function set.spectral_radius(obj, v), obj.setF64('spectral_radius', v); end
+        function v = get.balance(obj), v = obj.getF64('balance') ~= 0; end
+        function set.balance(obj, v), obj.setF64('balance', v); end
+        function v = get.seed(obj), v = obj.getF64('seed'); end
+        function set.seed(obj, v), obj.setF64('seed', v); end
+        function v = get.training(obj), v = obj.getF64('training') ~= 0; end
+        function set.training(obj, v), obj.setF64('training', v); end
+    end
+
+    methods (Static)
+        function net = load(file)
+            %LOAD Read a network saved by net.save (an .npz file).
+            %   net = nn4n.CTRNN.load(file) reads and validates the file (also
+            %   one written by Python's nn4n or the C ABI). Errors: nn4n:io (a
+            %   missing or unreadable file), nn4n:format (truncated, corrupt or
+            %   inconsistent).
+            [~, ~, h] = nn4n.internal.call('nn4n_model_load', nn4n.internal.toText(file, 'file'), uint64(0));
+            net = nn4n.CTRNN(nn4n.internal.HandleWrap(h));
+        end
+    end
+
+    methods (Access = private)
+        function configure(obj, o)
+            % Options in an order that makes sense: enumerations, then masks and
+            % the initialisation, then explicit arrays, then the other settings.
+            for key = {'activation', 'head', 'dale'}
+                if isfield(o, key{1})
+                    obj.setStr(key{1}, o.(key{1}));
+                end
+            end
+            reinit = false;
+            scheme = '';
+            if isfield(o, 'init')
+                scheme = o.init;
+            end
+            weights = {[], [], []};
+            if isfield(o, 'weights')
+                if ischar(o.weights) || (isstring(o.weights) && isscalar(o.weights))
+                    scheme = o.weights;
+                elseif iscell(o.weights) && numel(o.weights) == 3
+                    for k = 1:3
+                        w = o.weights{k};
+                        if ischar(w) || (isstring(w) && isscalar(w))
+                            if ~isempty(scheme) && ~strcmpi(char(w), char(scheme))
+                                error('nn4n:invalidArgument', ['nn4n.CTRNN: one initialisation ' ...
+                                    'scheme for every weight, got %s and %s'], char(scheme), char(w));
+                            end
+                            scheme = w;
+                        else
+                            weights{k} = w;
+                        end
+                    end
+                else
+                    error('nn4n:invalidArgument', ['nn4n.CTRNN: weights must be a scheme name or ' ...
+                        '{W_in, W_rec, W_out}']);
+                end
+            end
+            if ~isempty(scheme)
+                obj.setStr('init', scheme);
+                reinit = true;
+            end
+            for key = {'spectral_radius', 'balance'}
+                if isfield(o, key{1})
+                    obj.setF64(key{1}, o.(key{1}));
+                    reinit = true;
+                end
+            end
+            maskKinds = {'sparsity_masks', 'mask'; 'ei_masks', 'sign'; 'plasticity_masks', 'plasticity'};
+            layers = {'in', 'rec', 'out'};
+            for m = 1:size(maskKinds, 1)
+                if isfield(o, maskKinds{m, 1})
+                    v = o.(maskKinds{m, 1});
+                    if isempty(v)
+                        continue
+                    end
+                    if ~iscell(v) || numel(v) ~= 3
+                        error('nn4n:invalidArgument', 'nn4n.CTRNN: %s must be {M_in, M_rec, M_out}', ...
+                            maskKinds{m, 1});
+                    end
+                    for k = 1:3
+                        if ~isempty(v{k})
+                            obj.setArray([maskKinds{m, 2} '_' layers{k}], v{k});
+                            reinit = reinit || m < 3;
+                        end
+                    end
+                end
+            end
+            if reinit
+                obj.reinitialize();
+            end
+            for k = 1:3
+                if ~isempty(weights{k})
+                    obj.setArray(['w_' layers{k}], weights{k});
+                end
+            end
+            if isfield(o, 'biases')
+                b = o.biases;
+                if ~iscell(b)
+                    b = {b, b, b};
+                elseif numel(b) ~= 3
+                    error('nn4n:invalidArgument', 'nn4n.CTRNN: biases must be one value or {b_in, b_rec, b_out}');
+                end
+                for k = 1:3
+                    v = b{k};
+                    flag = ['train_bias_' layers{k}];
+                    if isempty(v) || (ischar(v) && strcmpi(v, 'none'))
+                        obj.setF64(flag, 0);
+                    elseif ischar(v) && strcmpi(v, 'zero')
+                        obj.setF64(flag, 1);
+                    elseif isnumeric(v)
+                        obj.setArray(['b_' layers{k}], v);
+                        obj.setF64(flag, 1);
+                    else
+                        error('nn4n:invalidArgument', ['nn4n.CTRNN: a bias is ''none'', ''zero'' ' ...
+                            'or a vector (the library has no random bias initialisation)']);
+                    end
+                end
+            end
+            hasAlpha = isfield(o, 'alpha');
+            if hasAlpha && (isfield(o, 'dt') || isfield(o, 'tau'))
+                error('nn4n:invalidArgument', 'nn4n.CTRNN: give alpha or dt/tau, not both');
+            end
+            if isfield(o, 'dt') || isfield(o, 'tau')
+                dt = 10;
+                tau = 100;
+                if isfield(o, 'dt'), dt = double(o.dt); end
+                if isfield(o, 'tau'), tau = double(o.tau); end
+                obj.setUnitValue('alpha', dt ./ tau);
+            elseif hasAlpha
+                obj.setUnitValue('alpha', o.alpha);
+            end
+            if isfield(o, 'init_state') && isfield(o, 'x0')
+                error('nn4n:invalidArgument', 'nn4n.CTRNN: give init_state or x0, not both');
+            end
+            for key = {'init_state', 'x0'}
+                if isfield(o, key{1})
+                    obj.setUnitValue('x0', o.(key{1}));
+                end
+            end
+            aliases = {'preact_noise', 'pre_noise'; 'postact_noise', 'post_noise'};
+            for k = 1:size(aliases, 1)
+                if isfield(o, aliases{k, 1}) && isfield(o, aliases{k, 2})
+                    error('nn4n:invalidArgument', 'nn4n.CTRNN: give %s or %s, not both', aliases{k, :});
+                end
+                if isfield(o, aliases{k, 1})
+                    obj.setF64(aliases{k, 2}, o.(aliases{k, 1}));
+                end
+            end
+            for key = {'learn_alpha', 'pre_noise', 'rec_noise', 'post_noise', 'input_baseline', ...
+                    'input_noise', 'input_alpha', 'train_x0', 'train_bias_in', 'train_bias_rec', ...
+                    'train_bias_out', 'training'}
+                if isfield(o, key{1})
+                    obj.setF64(key{1}, o.(key{1}));
+                end
+            end
+        end
+
+        function M = array(obj, key)
+            M = nn4n.internal.getMatrix('nn4n_model', obj.live(), key);
+        end
+
+        function setArray(obj, key, M)
+            % Checks the MATLAB shape (the library only sees a length, so a
+            % transposed matrix with the same count would pass unnoticed).
+            if isempty(M)
+                nn4n.internal.call('nn4n_model_set_array', obj.live(), key, [], int64(0));
+                return
+            end
+            parts = regexp(key, '^(w|mask|sign|plasticity)_(in|rec|out)$', 'tokens', 'once');
+            if ~isempty(parts)
+                [~, ~, r, c] = nn4n.internal.call('nn4n_model_shape', obj.live(), ['w_' parts{2}], ...
+                    int64(0), int64(0));
+                want = double([r c]);
+                perUnit = strcmp(parts{1}, 'sign') && isvector(M) && numel(M) == want(2) && ...
+                    ~(want(1) == 1 && isequal(size(M), want));
+                if ~isequal(size(M), want) && ~perUnit
+                    error('nn4n:shape', '%s is %s, want %d-by-%d (post, pre)%s', key, ...
+                        mat2str(size(M)), want(1), want(2), ...
+                        nn4n.CTRNN.ifElse(strcmp(parts{1}, 'sign'), ' or one sign per presynaptic unit', ''));
+                end
+            elseif ~isvector(M)
+                error('nn4n:shape', '%s must be a vector, got %s', key, mat2str(size(M)));
+            end
+            v = nn4n.internal.rowMajor(M);
+            nn4n.internal.call('nn4n_model_set_array', obj.live(), key, v, int64(numel(v)));
+        end
+
+        function setUnitValue(obj, key, v)
+            % alpha and x0: a scalar sets every unit (set_f64), a vector each one.
+            if isscalar(v)
+                obj.setF64(key, v);
+            else
+                obj.setArray(key, v);
+            end
+        end
+
+        function onlyKeys(~, order, allowed, where)
+            for k = 1:numel(order)
+                if ~any(strcmp(order{k}, allowed))
+                    error('nn4n:unknownKey', '%s: unknown option "%s" (known: %s)', where, order{k}, ...
+                        strjoin(allowed, ', '));
+                end
+            end
+        end
+
+        function [u, T, B] = sequence(~, u, I, name, dimName)
+            % An [I T B] array (or [I T]) as double, with its T and B.
+            if ~(isnumeric(u) || islogical(u)) || ~isreal(u) || ndims(u) > 3
+                error('nn4n:shape', '%s must be a real [%s T B] array', name, dimName);
+            end
+            u = double(u);
+            if size(u, 1) ~= I
+                error('nn4n:shape', '%s is %s, want %s-by-T-by-B with %s = %d ([%s T B], batch last)', ...
+                    name, mat2str(size(u)), dimName, dimName, I, dimName);
+            end
+            T = size(u, 2);
+            B = size(u, 3);
+            if T < 1 || B < 1
+                error('nn4n:shape', '%s is %s: T and B must be at least 1', name, mat2str(size(u)));
+            end
+        end
+
+        function a = batchArgs(obj, u, target, opts, where)
+            % The (input, target, mask, labels, batch, steps) arguments of the
+            % gradient, loss and train calls, checked against [I T B] / [O T B].
+            d = obj.dims;
+            [u, T, B] = obj.sequence(u, d(1), 'u', 'I');
+            if isempty(u)
+                u = [];
+            end
+            target = double(target);
+            if ~isempty(target) && ~isequal(nn4n.internal.size3(target), [d(3) T B])
+                error('nn4n:shape', '%s: target is %s, want [%d %d %d] ([O T B])', where, ...
+                    mat2str(size(target)), d(3), T, B);
+            end
+            mask = [];
+            if isfield(opts, 'mask') && ~isempty(opts.mask)
+                mask = double(opts.mask);
+                if ~isequal(nn4n.internal.size3(mask), [d(3) T B])
+                    error('nn4n:shape', '%s: mask is %s, want [%d %d %d] ([O T B])', where, ...
+                        mat2str(size(mask)), d(3), T, B);
+                end
+            end
+            labels = [];
+            if isfield(opts, 'labels') && ~isempty(opts.labels)
+                labels = double(opts.labels);
+                if ~isequal(size(labels, 1), T) || size(labels, 2) ~= B || ndims(labels) > 2
+                    error('nn4n:shape', '%s: labels is %s, want [%d %d] ([T B])', where, ...
+                        mat2str(size(labels)), T, B);
+                end
+                labels(isnan(labels)) = 0;
+                labels = labels - 1;   % 1-based classes, 0 = ignore -> 0-based, -1
+            end
+            a = {u, int64(numel(u)), target, int64(numel(target)), mask, int64(numel(mask)), ...
+                labels, int64(numel(labels)), int64(B), int64(T)};
+        end
+
+        function [objective, own, rest] = objectiveFrom(obj, opts, order, withOptimizer)
+            % The objective of a train/gradients/loss call: an nn4n.Objective
+            % given with 'objective', or a new one of the kind given (default
+            % 'songyang') with the call's objective keys. rest: the optimizer keys.
+            fixed = {'mask', 'labels', 'objective'};
+            optKeys = {};
+            if withOptimizer
+                fixed = [fixed, {'optimizer', 'updates', 'reset', 'chunk'}];
+                optKeys = {'lr', 'max_norm', 'guard', 'beta1', 'beta2', 'eps', 'weight_decay'};
+            end
+            rest = {};
+            objKeys = {};
+            for k = 1:numel(order)
+                key = order{k};
+                if any(strcmp(key, fixed))
+                    continue
+                elseif any(strcmp(key, optKeys))
+                    rest(end + 1, :) = {key, opts.(key)}; %#ok<AGROW>
+                else
+                    objKeys(end + 1, :) = {key, opts.(strrep(key, '.', '__'))}; %#ok<AGROW>
+                end
+            end
+            kind = 'songyang';
+            if isfield(opts, 'objective')
+                kind = opts.objective;
+            end
+            if isa(kind, 'nn4n.Objective')
+                objective = kind;
+                own = false;
+                for k = 1:size(objKeys, 1)
+                    objective.set(objKeys{k, 1}, objKeys{k, 2});
+                end
+            else
+                pairs = reshape(objKeys.', 1, []);
+                objective = nn4n.Objective(nn4n.internal.toText(kind, 'objective'), pairs{:});
+                own = true;
+            end
+            if ~withOptimizer
+                rest = {};
+            end
+            obj.touch();
+        end
+
+        function optimizer = optimizerFrom(obj, opts, rest)
+            kind = 'adam';
+            if isfield(opts, 'optimizer')
+                kind = opts.optimizer;
+            end
+            if isa(kind, 'nn4n.Optimizer')
+                optimizer = kind;
+            else
+                kind = nn4n.internal.toText(kind, 'optimizer');
+                if isempty(obj.Opt) || ~obj.Opt.isvalidHandle() || ~strcmpi(obj.Opt.kind, kind)
+                    obj.Opt = nn4n.Optimizer(kind);
+                end
+                optimizer = obj.Opt;
+            end
+            if isfield(opts, 'reset') && opts.reset
+                optimizer.reset();
+            end
+            for k = 1:size(rest, 1)
+                optimizer.set(rest{k, 1}, rest{k, 2});
+            end
+        end
+
+        function touch(obj)
+            % Fails with nn4n:invalidHandle on a freed network before any work.
+            obj.getF64('units');
+        end
+    end
+
+    methods (Static, Access = private)
+        function code = precisionCode(p)
+            switch lower(nn4n.CTRNN.precisionName(p))
+                case 'float64'
+                    code = int32(0);
+                otherwise
+                    code = int32(1);
+            end
+        end
+
+        function name = precisionName(p)
+            if isnumeric(p) && isscalar(p) && (p == 0 || p == 1)
+                names = {'float64', 'float32'};
+                name = names{p + 1};
+                return
+            end
+            p = lower(nn4n.internal.toText(p, 'precision'));
+            switch p
+                case {'float64', 'double'}
+                    name = 'float64';
+                case {'float32', 'single'}
+                    name = 'float32';
+                otherwise
+                    error('nn4n:invalidArgument', 'precision must be ''float64'' or ''float32'', got ''%s''', p);
+            end
+        end
+
+        function freeIf(o, own)
+            if own && ~isempty(o)
+                o.free();
+            end
+        end
+
+        function v = ifElse(c, a, b)
+            if c
+                v = a;
+            else
+                v = b;
+            end
+        end
+    end
+end
+
