@@ -368,10 +368,10 @@ classdef CTRNN < nn4n.internal.Object
             T = double(a{end});
             B = double(a{end - 1});
             yb = zeros(d(3), T, B);
-            out = cell(1, 7);
-            [out{:}] = nn4n.internal.call('nn4n_model_loss', obj.live(), objective.live(), a{:}, ...
-                yb, int64(numel(yb)));
-            y = reshape(out{7}, d(3), T, B);
+            % Outputs: status, then input, target, mask, labels, outputs.
+            [~, ~, ~, ~, ~, y] = nn4n.internal.call('nn4n_model_loss', obj.live(), objective.live(), ...
+                a{:}, yb, int64(numel(yb)));
+            y = reshape(y, d(3), T, B);
             terms = obj.terms();
             total = terms.total;
             clear cleanup

@@ -1,0 +1,92 @@
+function tests = test_interface()
+%TEST_INTERFACE The prototype file, the MEX gateway and the header agree.
+tests = {@prototypeFileHasLoadlibraryLayout, @prototypeMatchesGateway, @constantsMatchLibrary, ...
+    @gatewayRejectsBadCalls, @gatewayPassesNullForEmpty};
+end
+
+function [m, s, e, thunk] = proto()
+[m, s, e, thunk] = nn4n.internal.nn4n_proto();
+end
+
+function prototypeFileHasLoadlibraryLayout()
+[m, s, e, thunk] = proto();
+expectTrue(isempty(s) && isempty(e), 'no structs or enums');
+expectTrue(isempty(thunk) && ischar(thunk), 'ThunkLibName is empty: no thunk library, no compiler');
+expectTrue(isstruct(m) && isscalar(m), 'methodinfo is a scalar struct');
+fields = {'name', 'calltype', 'LHS', 'RHS', 'alias', 'thunkname'};
+expectTrue(all(isfield(m, fields)), 'methodinfo has %s', strjoin(fields, ', '));
+n = numel(m.name);
+expectTrue(n == 73, 'prototype file lists %d functions', n);
+allowed = {'int32', 'int64', 'uint64', 'double', 'cstring', 'doublePtr', 'int64Ptr', 'uint64Ptr', 'int32Ptr'};
+for k = 1:n
+    expectTrue(strcmp(m.calltype{k}, 'cdecl'), '%s: calltype %s', m.name{k}, m.calltype{k});
+    expectTrue(any(strcmp(m.LHS{k}, {'int32', 'int64', 'cstring'})), '%s: LHS', m.name{k});
+    rhs = m.RHS{k};
+    expectTrue(isempty(rhs) || iscellstr(rhs), '%s: RHS is a cellstr or []', m.name{k});
+    expectTrue(all(ismember(rhs, allowed)), '%s: RHS types', m.name{k});
+    expectTrue(~isempty(regexp(m.thunkname{k}, 'Thunk$', 'once')), '%s: thunkname', m.name{k});
+    expectTrue(strncmp(m.name{k}, 'nn4n_', 5), '%s: prefix', m.name{k});
+end
+end
+
+function prototypeMatchesGateway()
+% calllib returns the return value and then every pointer argument; the
+% gateway must give the same number of outputs for every function.
+m = proto();
+t = nn4n.internal.nn4n_mex();
+expectTrue(numel(t) == numel(m.name), 'gateway has %d functions, prototype %d', numel(t), numel(m.name));
+for k = 1:numel(t)
+    expectTrue(strcmp(t(k).name, m.name{k}), 'function %d: %s vs %s', k, t(k).name, m.name{k});
+    rhs = m.RHS{k};
+    nptr = 0;
+    if ~isempty(rhs)
+        nptr = sum(~cellfun(@isempty, regexp(rhs, '(Ptr|cstring)$', 'once')));
+    end
+    expectTrue(t(k).nargs == numel(rhs), '%s: %d arguments vs %d', t(k).name, t(k).nargs, numel(rhs));
+    expectTrue(t(k).nout == ~isempty(m.LHS{k}) + nptr, '%s: %d outputs', t(k).name, t(k).nout);
+end
+end
+
+function constantsMatchLibrary()
+c = nn4n.internal.nn4n_constants();
+[v, abi] = nn4n.version();
+expectTrue(abi == c.ABI_VERSION, 'ABI %d vs header %d', abi, c.ABI_VERSION);
+expectTrue(strncmp(v, sprintf('%d.%d.%d', c.VERSION_MAJOR, c.VERSION_MINOR, c.VERSION_PATCH), 5), ...
+    'version %s', v);
+n = double(nn4n.internal.call('nn4n_version_number'));
+expectTrue(n == c.VERSION_MAJOR * 10000 + c.VERSION_MINOR * 100 + c.VERSION_PATCH, 'version number');
+names = fieldnames(c);
+for k = 1:numel(names)
+    if strncmp(names{k}, 'ERR_', 4)
+        expectTrue(strcmp(nn4n.statusName(c.(names{k})), ['NN4N_' names{k}]), '%s', names{k});
+    end
+end
+end
+
+function gatewayRejectsBadCalls()
+expectError(@() nn4n.internal.nn4n_mex('nn4n_no_such_function'), 'nn4n:mex:unknownFunction');
+expectError(@() nn4n.internal.nn4n_mex('nn4n_model_free'), 'nn4n:mex:nargs');
+expectError(@() nn4n.internal.nn4n_mex('nn4n_model_free', 'x'), 'nn4n:mex:argument');
+expectError(@() nn4n.internal.nn4n_mex('nn4n_model_free', -1), 'nn4n:mex:argument');
+expectError(@() nn4n.internal.nn4n_mex('nn4n_model_free', 1.5), 'nn4n:mex:argument');
+expectError(@() nn4n.internal.nn4n_mex('nn4n_set_num_threads', [1 2]), 'nn4n:mex:argument');
+expectError(@() nn4n.internal.nn4n_mex('nn4n_model_set_f64', uint64(1), 3, 0), 'nn4n:mex:argument');
+expectError(@() nn4n.internal.nn4n_mex(42), 'nn4n:mex:usage');
+[a, b, c] = nn4n.internal.nn4n_mex('nn4n_get_num_threads', int64(0), int64(0)); %#ok<ASGLU>
+expectError(@() outputs4(), 'nn4n:mex:nargout');
+end
+
+function outputs4()
+[a, b, c, d] = nn4n.internal.nn4n_mex('nn4n_get_num_threads', int64(0), int64(0)); %#ok<ASGLU>
+end
+
+function gatewayPassesNullForEmpty()
+% [] for a pointer is NULL: the library reports which pointer.
+net = nn4n.CTRNN([1 2 1]);
+expectError(@() nn4n.internal.call('nn4n_model_get_f64', net.live(), [], 0), 'nn4n:nullPointer');
+expectError(@() nn4n.internal.call('nn4n_model_get_f64', net.live(), 'alpha', []), 'nn4n:nullPointer');
+% A NULL output with length 0 is allowed (forward without rates/states).
+[~, ~, ~, y] = nn4n.internal.call('nn4n_model_forward', net.live(), ones(1, 3), int64(3), int64(1), ...
+    int64(3), [], int64(0), zeros(1, 3), int64(3), [], int64(0), [], int64(0));
+expectTrue(numel(y) == 3, 'outputs');
+end

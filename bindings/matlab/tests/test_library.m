@@ -1,0 +1,55 @@
+function tests = test_library()
+%TEST_LIBRARY Library-level functions: version, threads, BLAS, statistics, status names.
+tests = {@versionIsReported, @threadsAreSet, @blasIsOpenBLAS, @statsSeeHandles, @statusNamesAndIds};
+end
+
+function versionIsReported()
+[v, abi] = nn4n.version();
+expectTrue(ischar(v) && ~isempty(regexp(v, '^\d+\.\d+\.\d+', 'once')), 'version %s', v);
+expectTrue(abi == 1, 'abi %d', abi);
+end
+
+function threadsAreSet()
+[g0, b0] = nn4n.numThreads();
+nn4n.setNumThreads(2);
+[g, b] = nn4n.numThreads();
+expectTrue(g == 2 && b == 2, 'threads %d %d', g, b);
+nn4n.setNumThreads(1);
+[g, b] = nn4n.numThreads();
+expectTrue(g == 1 && b == 1, 'threads %d %d', g, b);
+expectTrue(g0 >= 1 && b0 >= 1, 'initial threads');
+expectError(@() nn4n.setNumThreads(0), 'nn4n:invalidArgument');
+end
+
+function blasIsOpenBLAS()
+s = nn4n.blasInfo();
+expectTrue(ischar(s) && ~isempty(strfind(s, 'OpenBLAS')), 'blas info "%s"', s);
+end
+
+function statsSeeHandles()
+[n0, heap] = nn4n.runtimeStats();
+expectTrue(heap > 0, 'go heap');
+net = nn4n.CTRNN([1 3 1]);
+n1 = nn4n.runtimeStats();
+expectTrue(n1 == n0 + 1, 'a new model is a live handle (%d -> %d)', n0, n1);
+net.free();
+n2 = nn4n.runtimeStats();
+expectTrue(n2 == n0, 'free releases it (%d)', n2);
+% Clearing the MATLAB object frees the native one.
+net = nn4n.CTRNN([1 3 1]); %#ok<NASGU>
+clear net
+expectTrue(nn4n.runtimeStats() == n0, 'clear frees the handle');
+end
+
+function statusNamesAndIds()
+ids = {'nn4n:invalidArgument', 'nn4n:nullPointer', 'nn4n:shape', 'nn4n:invalidHandle', ...
+    'nn4n:unknownKey', 'nn4n:notFinite', 'nn4n:io', 'nn4n:format', 'nn4n:cancelled', ...
+    'nn4n:internal', 'nn4n:bufferTooSmall', 'nn4n:state', 'nn4n:numeric'};
+for k = 1:numel(ids)
+    expectTrue(strcmp(nn4n.errorId(k), ids{k}), 'errorId(%d)', k);
+end
+expectTrue(strcmp(nn4n.errorId(99), 'nn4n:unknownStatus'), 'unknown');
+expectTrue(strcmp(nn4n.statusName(0), 'NN4N_OK'), 'OK');
+expectTrue(strcmp(nn4n.statusName(3), 'NN4N_ERR_SHAPE'), 'SHAPE');
+expectTrue(strcmp(nn4n.statusName(99), 'NN4N_ERR_UNKNOWN_STATUS'), 'unknown status');
+end
