@@ -1,0 +1,152 @@
+function tests = test_training()
+%TEST_TRAINING train, gradients and loss: learning, finite differences, optimiser state.
+tests = {@trainingReducesTheLoss, @chunksEqualOneCall, @optimizerStateIsKept, ...
+    @gradientsAreFiniteDifferences, @trainedExtrasHaveGradients, @objectiveKinds, ...
+    @labelsForSoftmax, @optimizerObjects, @cancelStopsTheNextTrain};
+end
+
+function [u, tg, mask] = task()
+% A small delayed-response task: output the sign of the first input pulse.
+T = 20; B = 8;
+u = zeros(2, T, B);
+tg = zeros(1, T, B);
+mask = zeros(1, T, B);
+for b = 1:B
+    s = 2 * mod(b, 2) - 1;
+    u(1, 2:5, b) = s;
+    u(2, :, b) = 1;
+    tg(1, 11:end, b) = 0.5 * s;
+    mask(1, 11:end, b) = 1;
+end
+end
+
+function trainingReducesTheLoss()
+[u, tg, mask] = task();
+net = nn4n.CTRNN([2 16 1], 'activation', 'tanh', 'seed', 2, 'training', false);
+L0 = net.loss(u, tg, 'mask', mask);
+info = net.train(u, tg, 'mask', mask, 'updates', 150, 'lr', 0.02, 'chunk', 50);
+L1 = net.loss(u, tg, 'mask', mask);
+expectTrue(info.updates == 150, 'updates %d', info.updates);
+expectTrue(L1 < 0.2 * L0, 'loss %g -> %g', L0, L1);
+expectTrue(isfinite(info.loss) && isfield(info.terms, 'grad_norm'), 'info');
+end
+
+function chunksEqualOneCall()
+[u, tg, mask] = task();
+a = nn4n.CTRNN([2 8 1], 'seed', 3, 'rec_noise', 0.1);
+b = nn4n.CTRNN([2 8 1], 'seed', 3, 'rec_noise', 0.1);
+a.train(u, tg, 'mask', mask, 'updates', 6, 'chunk', 6);
+b.train(u, tg, 'mask', mask, 'updates', 6, 'chunk', 4);
+expectClose(b.w_rec, a.w_rec, 0, 'w_rec (with noise)');
+expectClose(b.w_out, a.w_out, 0, 'w_out');
+end
+
+function optimizerStateIsKept()
+[u, tg, mask] = task();
+a = nn4n.CTRNN([2 8 1], 'seed', 4, 'training', false);
+b = nn4n.CTRNN([2 8 1], 'seed', 4, 'training', false);
+c = nn4n.CTRNN([2 8 1], 'seed', 4, 'training', false);
+a.train(u, tg, 'mask', mask, 'updates', 2, 'lr', 0.05);
+b.train(u, tg, 'mask', mask, 'updates', 1, 'lr', 0.05);
+b.train(u, tg, 'mask', mask, 'updates', 1, 'lr', 0.05);
+expectClose(b.w_rec, a.w_rec, 0, 'Adam''s moments are kept between calls');
+c.train(u, tg, 'mask', mask, 'updates', 1, 'lr', 0.05);
+c.train(u, tg, 'mask', mask, 'updates', 1, 'lr', 0.05, 'reset', true);
+expectTrue(max(abs(c.w_rec(:) - a.w_rec(:))) > 0, 'reset forgets them');
+c.train(u, tg, 'mask', mask, 'optimizer', 'sgd', 'lr', 0.01);   % switching kind makes a new one
+end
+
+function gradientsAreFiniteDifferences()
+[u, tg, mask] = task();
+u = u(:, 1:12, 1:3); tg = tg(:, 1:12, 1:3); mask = mask(:, 1:12, 1:3);
+net = nn4n.CTRNN([2 5 1], 'activation', 'tanh', 'seed', 9, 'training', false);
+opts = {'mask', mask, 'lambda_omega', 0, 'lambda2_rec', 0.1, 'lambda2_r', 0.05};
+g = net.gradients(u, tg, opts{:});
+h = 1e-6;
+checks = {'w_in', 3, 2; 'w_rec', 2, 4; 'w_rec', 5, 1; 'w_out', 1, 3};
+for k = 1:size(checks, 1)
+    key = checks{k, 1}; i = checks{k, 2}; j = checks{k, 3};
+    W = net.(key);
+    Wp = W; Wp(i, j) = W(i, j) + h;
+    Wm = W; Wm(i, j) = W(i, j) - h;
+    net.(key) = Wp; Lp = net.loss(u, tg, opts{:});
+    net.(key) = Wm; Lm = net.loss(u, tg, opts{:});
+    net.(key) = W;
+    fd = (Lp - Lm) / (2 * h);
+    expectClose(g.(key)(i, j), fd, 1e-7 + 1e-5 * abs(fd), sprintf('d/d %s(%d,%d)', key, i, j));
+end
+end
+
+function trainedExtrasHaveGradients()
+[u, tg] = task();
+net = nn4n.CTRNN([2 4 1], 'seed', 1, 'learn_alpha', true, 'train_x0', true, 'biases', 'zero', ...
+    'training', false);
+g = net.gradients(u, tg);
+want = {'w_in', 'w_rec', 'w_out', 'b_in', 'b_rec', 'b_out', 'alpha', 'x0'};
+expectTrue(all(isfield(g, want)), 'fields: %s', strjoin(fieldnames(g).', ' '));
+expectTrue(isequal(size(g.alpha), [4 1]) && isequal(size(g.b_out), [1 1]), 'vector shapes');
+end
+
+function objectiveKinds()
+[u, tg, mask] = task();
+net = nn4n.CTRNN([2 6 1], 'seed', 5, 'training', false);
+[L, t] = net.loss(u, tg, 'objective', 'rnnloss', 'lambda_fr', 0.1);
+expectTrue(isfield(t, 'mse') && abs(L - t.total) == 0, 'rnnloss terms');
+obj = nn4n.Objective('composite');
+obj.addTerm('mse', 'lambda', 1, 'masked', 1);
+obj.addTerm('fr', 'name', 'rate', 'lambda', 0.5, 'metric', 'l1');
+expectTrue(strcmp(obj.kind, 'composite') && strcmp(obj.getText('rate.kind'), 'fr'), 'composite');
+expectTrue(strcmp(obj.getText('rate.metric'), 'l1'), 'term key');
+[L, t] = net.loss(u, tg, 'mask', mask, 'objective', obj);
+expectClose(L, t.mse + t.rate, 1e-12, 'composite total: the sum of the (weighted) terms');
+obj.set('rate.lambda', 1);
+[~, t1] = net.loss(u, tg, 'mask', mask, 'objective', obj);
+expectClose(t1.rate, 2 * t.rate, 1e-12, 'terms are reported weighted by their lambda');
+obj.set('rate.lambda', 0);
+[L2, t2] = net.loss(u, tg, 'mask', mask, 'objective', obj);
+expectTrue(~isfield(t2, 'rate') && abs(L2 - t.mse) < 1e-12, 'a lambda-0 term is dropped');
+sy = nn4n.Objective('songyang', 'lambda_omega', 0);
+expectTrue(sy.get('lambda_omega') == 0 && strcmp(sy.getText('head'), 'squared'), 'songyang keys');
+[~, t] = net.loss(u, tg, 'objective', sy);
+expectTrue(~isfield(t, 'omega'), 'omega off');
+end
+
+function labelsForSoftmax()
+T = 6; B = 4;
+u = reshape(sin(1:2*T*B), 2, T, B);
+labels = repmat([1 2 3 0 1 2].', 1, B);   % 1-based classes, 0 = ignore
+net = nn4n.CTRNN([2 8 3], 'head', 'softmax', 'seed', 2, 'training', false);
+[L0, t] = net.loss(u, [], 'labels', labels, 'head', 'softmax_ce');
+expectTrue(isfinite(L0) && L0 > 0, 'cross-entropy %g', L0);
+net.train(u, [], 'labels', labels, 'head', 'softmax_ce', 'updates', 300, 'lr', 0.05, 'chunk', 100);
+L1 = net.loss(u, [], 'labels', labels, 'head', 'softmax_ce');
+expectTrue(L1 < L0, 'cross-entropy decreases %g -> %g', L0, L1);
+y = net.forward(u);
+[~, cls] = max(y(:, 1:3, 1));
+expectTrue(isequal(cls(:).', [1 2 3]), 'learns the labelled classes (1-based)');
+expectTrue(isfield(t, 'task'), 'terms');
+end
+
+function optimizerObjects()
+[u, tg, mask] = task();
+opt = nn4n.Optimizer('sgd', 'lr', 0.1, 'max_norm', 0.5);
+expectTrue(strcmp(opt.kind, 'sgd') && opt.get('lr') == 0.1 && opt.get('max_norm') == 0.5, 'keys');
+net = nn4n.CTRNN([2 6 1], 'seed', 5, 'training', false);
+L0 = net.loss(u, tg, 'mask', mask);
+net.train(u, tg, 'mask', mask, 'optimizer', opt, 'updates', 20);
+expectTrue(net.loss(u, tg, 'mask', mask) < L0, 'sgd learns');
+opt.set('lr', 0.2);
+expectTrue(opt.get('lr') == 0.2, 'set');
+opt.reset();
+adam = nn4n.Optimizer('adam', 'beta1', 0.8);
+expectTrue(abs(adam.get('beta1') - 0.8) < 1e-15 && adam.get('eps') == 1e-8, 'adam keys');
+end
+
+function cancelStopsTheNextTrain()
+[u, tg] = task();
+net = nn4n.CTRNN([2 6 1], 'seed', 5);
+net.cancel();
+expectError(@() net.train(u, tg, 'updates', 5), 'nn4n:cancelled');
+info = net.train(u, tg, 'updates', 2);   % the request was consumed
+expectTrue(info.updates == 2, 'trains again');
+end
