@@ -125,7 +125,7 @@ def fit(model, data, target=None, criterion=None, optimizer=None, n_updates=1000
                 break
             n, terms = box["result"]
             done += n
-            losses.append(terms.get("total", np.nan))
+            losses.append(_total(terms))
             if bar is not None:
                 bar.update(n)
                 bar.set_postfix_str(f"loss={losses[-1]:.4g}")
@@ -140,6 +140,13 @@ def fit(model, data, target=None, criterion=None, optimizer=None, n_updates=1000
             model._pull_if_needed()
     return {"loss": np.asarray(losses), "terms": terms, "updates": done, "seconds": time.time() - t0,
             "interrupted": interrupted}
+
+
+def _total(terms):
+    """The total of a terms dict (its first entry: "total", or the criterion's name)."""
+    for v in terms.values():
+        return v
+    return np.nan
 
 
 class Trainer(core.Trainer):
