@@ -169,7 +169,6 @@ classdef CTRNN < nn4n.internal.Object
             obj.configure(opts);
         end
 
-        % ---------------------------------------------------------------- run
 
         function [y, r, x] = forward(obj, u, varargin)
             %FORWARD Run the network over a batch of sequences.
@@ -260,7 +259,6 @@ classdef CTRNN < nn4n.internal.Object
             end
         end
 
-        % ----------------------------------------------------------- learning
 
         function info = train(obj, u, target, varargin)
             %TRAIN Optimiser steps on one batch.
@@ -330,7 +328,8 @@ classdef CTRNN < nn4n.internal.Object
             %   [g, terms] = ... also returns the objective's terms (a struct;
             %   terms.total is the loss).
             %   Options: 'mask', 'labels', 'objective' and objective keys, as in
-            %   train. Sequences are [I T B] / [O T B] (no copy).
+            %   train. Sequences are MATLAB [I T B] / [O T B] arrays, the ABI's
+            %   row-major B-by-T-by-I / B-by-T-by-O arrays (no copy).
             [opts, order] = nn4n.internal.parseOptions(varargin, 'gradients');
             [objective, ownObj] = obj.objectiveFrom(opts, order, false);
             cleanup = onCleanup(@() nn4n.CTRNN.freeIf(objective, ownObj));
@@ -359,7 +358,8 @@ classdef CTRNN < nn4n.internal.Object
             %LOSS Evaluate an objective on a batch without back-propagating.
             %   [total, terms, y] = net.loss(u, target, Name, Value, ...) returns
             %   the objective's total, its terms (struct) and the outputs y
-            %   [O T B]. Options as in gradients. Sequences are [I T B] / [O T B].
+            %   [O T B]. Options as in gradients. Sequences are MATLAB [I T B] /
+            %   [O T B] arrays, the ABI's row-major B-by-T-by-X arrays (no copy).
             [opts, order] = nn4n.internal.parseOptions(varargin, 'loss');
             [objective, ownObj] = obj.objectiveFrom(opts, order, false);
             cleanup = onCleanup(@() nn4n.CTRNN.freeIf(objective, ownObj));
@@ -400,7 +400,6 @@ classdef CTRNN < nn4n.internal.Object
             nn4n.internal.call('nn4n_model_cancel', obj.live());
         end
 
-        % ------------------------------------------------------------- model
 
         function reinitialize(obj)
             %REINITIALIZE Draw every weight afresh from the settings and masks.
@@ -436,7 +435,6 @@ classdef CTRNN < nn4n.internal.Object
                 obj.getF64('alpha'), obj.seed);
         end
 
-        % --------------------------------------------------------- properties
 
         function v = get.n_in(obj), v = obj.getF64('inputs'); end
         function v = get.n_hid(obj), v = obj.getF64('units'); end
@@ -674,6 +672,7 @@ classdef CTRNN < nn4n.internal.Object
         end
 
         function M = array(obj, key)
+            % A model array in MATLAB's orientation (see nn4n.internal.getMatrix).
             M = nn4n.internal.getMatrix('nn4n_model', obj.live(), key);
         end
 
@@ -713,6 +712,7 @@ classdef CTRNN < nn4n.internal.Object
         end
 
         function onlyKeys(~, order, allowed, where)
+            % nn4n:unknownKey for an option name not in allowed.
             for k = 1:numel(order)
                 if ~any(strcmp(order{k}, allowed))
                     error('nn4n:unknownKey', '%s: unknown option "%s" (known: %s)', where, order{k}, ...
@@ -817,6 +817,7 @@ classdef CTRNN < nn4n.internal.Object
         end
 
         function optimizer = optimizerFrom(obj, opts, rest)
+            % The optimizer of a train call: the one given, or the kept one of the kind.
             kind = 'adam';
             if isfield(opts, 'optimizer')
                 kind = opts.optimizer;
@@ -846,6 +847,7 @@ classdef CTRNN < nn4n.internal.Object
 
     methods (Static, Access = private)
         function code = precisionCode(p)
+            % NN4N_FLOAT64 (0) or NN4N_FLOAT32 (1) for a precision name.
             switch lower(nn4n.CTRNN.precisionName(p))
                 case 'float64'
                     code = int32(0);
@@ -855,6 +857,7 @@ classdef CTRNN < nn4n.internal.Object
         end
 
         function name = precisionName(p)
+            % 'float64' or 'float32' for a name, an alias or a code.
             if isnumeric(p) && isscalar(p) && (p == 0 || p == 1)
                 names = {'float64', 'float32'};
                 name = names{p + 1};
@@ -872,12 +875,14 @@ classdef CTRNN < nn4n.internal.Object
         end
 
         function freeIf(o, own)
+            % Free o if this call made it.
             if own && ~isempty(o)
                 o.free();
             end
         end
 
         function v = ifElse(c, a, b)
+            % a if c, else b.
             if c
                 v = a;
             else

@@ -145,6 +145,7 @@ classdef Structure < nn4n.internal.Object
 
     methods (Access = private)
         function M = array(obj, key)
+            % A built mask in MATLAB's orientation, [] when absent.
             M = nn4n.internal.getMatrix('nn4n_structure', obj.live(), key);
             if isempty(M)
                 M = [];
@@ -152,6 +153,7 @@ classdef Structure < nn4n.internal.Object
         end
 
         function setKey(obj, key, v)
+            % One key: text, array (1-based area numbers made 0-based) or number.
             arrays = {'area_sizes', 'area_connectivities', 'input_areas', 'readout_areas', ...
                 'exc_pct', 'inter_area_connections', 'input_dims', 'readout_dims', ...
                 'input_table', 'readout_table'};

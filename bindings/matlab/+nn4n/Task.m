@@ -76,6 +76,8 @@ classdef Task < nn4n.internal.Object
 
         function s = score(obj, y, metric)
             %SCORE Score outputs y [O T B] of the current sample with a metric.
+            %   y is the MATLAB [O T B] array (the library's row-major B-by-T-by-O
+            %   array, passed with no copy), e.g. the output of net.forward(b.input).
             %   s = task.score(y) uses 'percent_correct'; other metrics:
             %   'min_condition_percent_correct', 'rmse'.
             if nargin < 3
@@ -100,6 +102,7 @@ classdef Task < nn4n.internal.Object
 
     methods (Access = private)
         function buf = raw(obj, key)
+            % The row-major buffer of a sample array (no reshaping).
             [~, ~, r, c] = nn4n.internal.call('nn4n_task_shape', obj.live(), key, int64(0), int64(0));
             [~, ~, buf] = nn4n.internal.call('nn4n_task_get_array', obj.live(), key, ...
                 zeros(double(r) * double(c), 1), int64(r * c));

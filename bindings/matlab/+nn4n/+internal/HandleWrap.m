@@ -7,6 +7,7 @@ classdef HandleWrap
     end
     methods
         function obj = HandleWrap(h)
+            %HANDLEWRAP Wrap handle h (uint64).
             obj.Handle = uint64(h);
         end
     end

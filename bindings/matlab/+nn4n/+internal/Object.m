@@ -55,20 +55,24 @@ classdef Object < handle
     methods (Access = protected, Hidden)
 
         function v = getF64(obj, key)
+            % A numeric setting (prefix_get_f64).
             [~, ~, v] = nn4n.internal.call([obj.Prefix '_get_f64'], obj.live(), key, 0);
             v = double(v);
         end
 
         function setF64(obj, key, value)
+            % Set a numeric setting (prefix_set_f64); logicals become 0/1.
             nn4n.internal.call([obj.Prefix '_set_f64'], obj.live(), key, ...
                 nn4n.internal.toScalar(value, key));
         end
 
         function s = getStr(obj, key)
+            % A text setting (prefix_get_str, string-output protocol).
             s = nn4n.internal.getString([obj.Prefix '_get_str'], {obj.live(), key}, 1);
         end
 
         function setStr(obj, key, value)
+            % Set a text setting (prefix_set_str).
             nn4n.internal.call([obj.Prefix '_set_str'], obj.live(), key, ...
                 nn4n.internal.toText(value, key));
         end
