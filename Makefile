@@ -7,6 +7,8 @@
 #   make demo                 the demo
 #   make python               .venv with the Python binding (bindings/python) installed
 #   make test-python          the Python binding's pytest suite
+#   make test-matlab          the MATLAB binding's suite in GNU Octave (bindings/matlab/tests/run.sh)
+#   make matlab-proto         regenerate the MATLAB prototype file and MEX table from include/nn4n.h
 
 GO      ?= go
 STAMP   := build/.deps
@@ -24,6 +26,7 @@ GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test
            $(wildcard capi/*.c capi/*.h) include/nn4n.h
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
+.PHONY: test-matlab matlab-test matlab-proto matlab-mex
 
 all: $(STAMP) lib
 	$(GO) build ./...
@@ -60,6 +63,7 @@ test: $(STAMP) lib
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory test-c
 	$(MAKE) --no-print-directory test-python
+	$(MAKE) --no-print-directory test-matlab
 
 # test-c runs the C ABI suites of tests/c (see tests/c/README.md).
 test-c: lib
@@ -90,6 +94,17 @@ test-python: python
 	$(PYTLS) NN4N_TORCH_REF=$(CURDIR)/$(VENV)/nn4n-torch-1.1.1 $(PY) -m pytest -q -p no:cacheprovider \
 		bindings/python/tests; rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "test-python: no tests ran" >&2; exit 1; fi; exit $$rc
+
+# MATLAB binding (bindings/matlab): the loadlibrary prototype file and the MEX
+# table are generated from include/nn4n.h (test-matlab fails if the shipped
+# ones differ); the Octave MEX gateway links build/libnn4n.so.
+test-matlab: lib
+	./bindings/matlab/tests/run.sh
+matlab-test: test-matlab
+matlab-proto:
+	python3 bindings/matlab/tools/gen_interface.py
+matlab-mex: lib
+	./bindings/matlab/tools/build_mex.sh
 
 bench: $(STAMP) lib
 	$(GO) test -run '^$$' -bench . -benchmem ./ctrnn/
