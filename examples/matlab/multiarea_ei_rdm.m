@@ -52,7 +52,7 @@ fprintf('%s areas: %s (units %d-%d), %s (units %d-%d)\n', 'two', s.areaName(1), 
 disp(net);
 
 %% Training: Adam on fresh minibatches of 20 trials.
-nupdates = 400;
+nupdates = 800;
 if quick
     nupdates = 6;
 end
@@ -61,9 +61,9 @@ curve = zeros(0, 3);
 t0 = tic;
 for k = 1:nupdates
     b = task.sample(20, 'seed', k);
-    info = net.train(b.input, b.target, 'mask', b.mask, 'optimizer', 'adam', 'lr', 0.005, ...
-        'max_norm', 1, 'lambda2_r', 0.01);
-    if mod(k, 50) == 0 || k == nupdates
+    info = net.train(b.input, b.target, 'mask', b.mask, 'optimizer', 'adam', 'lr', 0.01, ...
+        'max_norm', 1);
+    if mod(k, 100) == 0 || k == nupdates
         net.training = false;
         y = net.forward(valid.input);
         net.training = true;

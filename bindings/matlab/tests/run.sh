@@ -6,7 +6,9 @@
 #   3. tests/reference.c is compiled against libnn4n and writes the expected
 #      values (through the C ABI, no binding in between);
 #   4. Octave runs tests/run_all.m (every public function, error paths), then
-#      the example in quick mode.
+#      part of it again through the MATLAB (calllib) branch of the call path
+#      with stand-ins for loadlibrary/calllib (tests/run_calllib.m), then the
+#      example in quick mode.
 # Run from anywhere; make matlab-test calls it. OCTAVE overrides octave-cli.
 set -euo pipefail
 
@@ -59,6 +61,17 @@ rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" -ne 0 ] || ! grep -q '^matlab: [0-9]* passed, 0 failed' "$log"; then
 	echo "matlab: the Octave test suite failed" >&2
+	exit 1
+fi
+
+echo "== matlab: the calllib (MATLAB) branch of the call path, with tests/calllib_shim"
+set +e
+(cd "$here" && NN4N_MATLAB_BACKEND=calllib "${preload[@]}" "$OCTAVE" -q -f --eval "exit(min(run_calllib(), 1))") \
+	2>&1 | tee "$log.calllib" | grep -v '^PASS'
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" -ne 0 ] || ! grep -q '^calllib branch:' "$log.calllib"; then
+	echo "matlab: the calllib branch failed" >&2
 	exit 1
 fi
 

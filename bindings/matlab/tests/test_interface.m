@@ -1,7 +1,7 @@
 function tests = test_interface()
 %TEST_INTERFACE The prototype file, the MEX gateway and the header agree.
 tests = {@prototypeFileHasLoadlibraryLayout, @prototypeMatchesGateway, @constantsMatchLibrary, ...
-    @gatewayRejectsBadCalls, @gatewayPassesNullForEmpty};
+    @gatewayRejectsBadCalls, @gatewayPassesNullForEmpty, @signatureCheckerCatchesShiftedOutputs};
 end
 
 function [m, s, e, thunk] = proto()
@@ -89,4 +89,34 @@ expectError(@() nn4n.internal.call('nn4n_model_get_f64', net.live(), 'alpha', []
 [~, ~, ~, y] = nn4n.internal.call('nn4n_model_forward', net.live(), ones(1, 3), int64(3), int64(1), ...
     int64(3), [], int64(0), zeros(1, 3), int64(3), [], int64(0), [], int64(0));
 expectTrue(numel(y) == 3, 'outputs');
+end
+
+function signatureCheckerCatchesShiftedOutputs()
+% What loadlibrary's libfunctions('-full') shows when calllib returns the
+% return value and every pointer/string argument: no problem. A signature
+% with an output less (a convention the binding does not expect) is caught.
+m = nn4n.internal.nn4n_proto();
+sigs = cell(numel(m.name), 1);
+for k = 1:numel(m.name)
+    rhs = m.RHS{k};
+    if isempty(rhs), rhs = {}; end
+    outs = [{m.LHS{k}}, rhs(~cellfun(@isempty, regexp(rhs, '(Ptr|cstring)$', 'once')))];
+    outs = outs(~cellfun(@isempty, outs));
+    if numel(outs) > 1
+        head = ['[' strjoin(outs, ', ') '] '];
+    elseif numel(outs) == 1
+        head = [outs{1} ' '];
+    else
+        head = '';
+    end
+    sigs{k} = [head m.name{k} '(' strjoin(rhs, ', ') ')'];
+end
+expectTrue(isempty(nn4n.internal.checkSignatures(sigs, m)), 'the expected signatures pass');
+k = find(strcmp(m.name, 'nn4n_model_shape'));
+sigs{k} = '[int32, int64Ptr, int64Ptr] nn4n_model_shape(uint64, cstring, int64Ptr, int64Ptr)';
+p = nn4n.internal.checkSignatures(sigs, m);
+expectTrue(numel(p) == 1 && ~isempty(strfind(p{1}, 'nn4n_model_shape')), 'a dropped cstring output is caught');
+sigs(k) = [];
+p = nn4n.internal.checkSignatures(sigs, m);
+expectTrue(numel(p) == 1 && ~isempty(strfind(p{1}, 'not loaded')), 'a missing function is caught');
 end

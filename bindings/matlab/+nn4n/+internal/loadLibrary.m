@@ -2,7 +2,9 @@ function useMex = loadLibrary()
 %LOADLIBRARY Load libnn4n once and check its ABI (internal).
 %   useMex = nn4n.internal.loadLibrary() loads the library and returns true when the
 %   call path is the MEX gateway (GNU Octave, or MATLAB with the environment
-%   variable NN4N_MATLAB_BACKEND=mex), false when it is calllib (MATLAB).
+%   variable NN4N_MATLAB_BACKEND=mex), false when it is calllib (MATLAB, or
+%   NN4N_MATLAB_BACKEND=calllib: the test suite runs this branch in Octave
+%   with stand-ins for loadlibrary and calllib, tests/calllib_shim).
 %
 %   MATLAB: the library is loaded with loadlibrary(lib, @nn4n.internal.nn4n_proto,
 %   'alias', 'nn4n'), from $NN4N_LIBRARY, else the repository's build/ folder,
@@ -15,7 +17,8 @@ function useMex = loadLibrary()
 %   nn4n:abiMismatch.
 here = fileparts(mfilename('fullpath'));
 isOctave = exist('OCTAVE_VERSION', 'builtin') ~= 0;
-useMex = isOctave || strcmpi(getenv('NN4N_MATLAB_BACKEND'), 'mex');
+backend = lower(getenv('NN4N_MATLAB_BACKEND'));   % '', 'mex' or 'calllib'
+useMex = (isOctave && ~strcmp(backend, 'calllib')) || strcmp(backend, 'mex');
 if useMex
     mexfile = dir(fullfile(here, ['nn4n_mex.' mexext()]));
     if isempty(mexfile)
@@ -57,6 +60,11 @@ else
         end
     end
     abi = calllib('nn4n', 'nn4n_abi_version');
+    problems = nn4n.internal.checkSignatures(libfunctions('nn4n', '-full'), nn4n.internal.nn4n_proto());
+    if ~isempty(problems)
+        error('nn4n:load', 'calllib does not follow the binding''s output convention:\n%s', ...
+            strjoin(problems, '\n'));
+    end
 end
 c = nn4n.internal.nn4n_constants();
 if double(abi) ~= c.ABI_VERSION
