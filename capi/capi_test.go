@@ -266,3 +266,17 @@ func FuzzSetters(f *testing.F) {
 		}
 	})
 }
+
+// TestStepAllocatesNothing checks the simulator hot path: once warmed up,
+// nn4n_model_step makes no Go heap allocation.
+func TestStepAllocatesNothing(t *testing.T) {
+	for _, prec := range []int32{0, 1} {
+		h, _, _ := hookModelCreate(4, 64, 2, prec, 1)
+		hookSetF64("model", h, "training", 0)
+		x, u, y := make([]float64, 64), []float64{0.1, 0.2, 0.3, 0.4}, make([]float64, 2)
+		if n := hookStepMallocs(h, x, u, y, 1000); n > 10 {
+			t.Errorf("precision %d: 1000 steps made %d allocations", prec, n)
+		}
+		hookFree("model", h)
+	}
+}

@@ -229,3 +229,20 @@ func hookLoad(path string) (uint64, int32, string) {
 }
 
 func hookLiveHandles() int { return liveHandles() }
+
+// hookStepMallocs calls nn4n_model_step n times on x, u, y and returns the
+// number of Go heap allocations they made.
+func hookStepMallocs(h uint64, x, u, y []float64, n int) uint64 {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	px, pu, py := cout(x), cin(u), cout(y)
+	lx, lu, ly := C.int64_t(len(x)), C.int64_t(len(u)), C.int64_t(len(y))
+	nn4n_model_step(C.uint64_t(h), 1, px, lx, pu, lu, nil, 0, py, ly)
+	var a, b runtime.MemStats
+	runtime.ReadMemStats(&a)
+	for k := 0; k < n; k++ {
+		nn4n_model_step(C.uint64_t(h), 1, px, lx, pu, lu, nil, 0, py, ly)
+	}
+	runtime.ReadMemStats(&b)
+	return b.Mallocs - a.Mallocs
+}

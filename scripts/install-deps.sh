@@ -4,7 +4,7 @@
 # package lists are refreshed only when something is missing.
 set -euo pipefail
 
-packages=(libopenblas-dev pkg-config gcc g++ make python3-venv python3-pip python3-torch python3-matplotlib python3-scipy python3-numpy octave octave-dev)
+packages=(libopenblas-dev pkg-config gcc g++ make python3-venv python3-pip python3-torch python3-matplotlib python3-scipy python3-numpy octave octave-dev valgrind)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -30,26 +30,28 @@ awk '
 	/extern "C"/ && !inside { bad = 1 }
 	END { exit bad }' "$hdr" || err 'extern "C" outside #ifdef __cplusplus'
 
-# Every prototype uses only the allowed types.
-allowed_ret='^(int32_t|int64_t|const char\*)$'
-allowed_par='^(int32_t|int64_t|uint64_t|double|const double\*|double\*|const char\*|char\*|int64_t\*|uint64_t\*|int32_t\*|void)$'
-protos=$(grep -v "^#" <<<"$code" | tr "\n" " " | sed 's/extern "C" {//; s/}//g' | tr ';' '\n' | grep 'nn4n_' || true)
-n=0
-while IFS= read -r p; do
-	p=$(sed -E 's/[[:space:]]+/ /g; s/^ //; s/ $//; s/ \*/* /g; s/\( /(/; s/ \)/)/' <<<"$p")
-	[ -z "$p" ] && continue
-	n=$((n + 1))
-	name=$(sed -E 's/.* \**(nn4n_[a-z0-9_]+)\(.*/\1/' <<<"$p")
-	ret=$(sed -E 's/^(.*) nn4n_[a-z0-9_]+\(.*/\1/' <<<"$p")
-	grep -qE "$allowed_ret" <<<"$ret" || err "$name returns '$ret'"
-	params=$(sed -E 's/^[^(]*\((.*)\)$/\1/' <<<"$p")
-	IFS=',' read -ra ps <<<"$params"
-	for q in "${ps[@]}"; do
-		q=$(sed -E 's/^ +//; s/ +$//' <<<"$q")
-		type=$(sed -E 's/ [a-z_0-9]+$//' <<<"$q")
-		grep -qE "$allowed_par" <<<"$type" || err "$name has a parameter of type '$type'"
-	done
-done <<<"$protos"
+# Every prototype uses only the allowed types (one awk pass).
+report=$(grep -v '^#' <<<"$code" | tr '\n' ' ' | sed 's/extern "C" {//; s/}//g' | tr ';' '\n' | awk '
+	/nn4n_/ {
+		p = $0
+		gsub(/[ \t]+/, " ", p); gsub(/ \*/, "* ", p); sub(/^ /, "", p); sub(/ $/, "", p)
+		open = index(p, "(")
+		head = substr(p, 1, open - 1); params = substr(p, open + 1, length(p) - open - 1)
+		k = split(head, hw, " "); name = hw[k]; sub(/^\**/, "", name)
+		ret = substr(head, 1, length(head) - length(hw[k]) - 1)
+		if (ret !~ /^(int32_t|int64_t|const char\*)$/) print "bad " name " returns \047" ret "\047"
+		n = split(params, ps, ",")
+		for (i = 1; i <= n; i++) {
+			q = ps[i]; sub(/^ +/, "", q); sub(/ +$/, "", q)
+			if (q != "void") sub(/ [a-z_0-9]+$/, "", q)
+			if (q !~ /^(int32_t|int64_t|uint64_t|double|const double\*|double\*|const char\*|char\*|int64_t\*|uint64_t\*|int32_t\*|void)$/)
+				print "bad " name " has a parameter of type \047" q "\047"
+		}
+		count++
+	}
+	END { print "count " count+0 }')
+n=$(sed -n 's/^count //p' <<<"$report")
+if grep -q '^bad ' <<<"$report"; then err "$(grep '^bad ' <<<"$report" | sed 's/^bad //')"; fi
 [ "$n" -gt 50 ] || err "found only $n prototypes: the parser is broken"
 
 if [ -n "$lib" ]; then

@@ -1,0 +1,44 @@
+/* bench_step.c: the simulator step through the C ABI, B = 1, N = 256,
+ * I = 4, O = 2, noise off, float64 and float32; and the cost of the ABI
+ * itself (a call that does no numerics).
+ * Usage: bench_step [steps] [threads]   (threads 0 = the library default) */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "nn4n.h"
+
+static double now(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+int main(int argc, char** argv) {
+	long n = argc > 1 ? atol(argv[1]) : 20000;
+	int threads = argc > 2 ? atoi(argv[2]) : 0;
+	if (threads > 0 && nn4n_set_num_threads(threads) != NN4N_OK) return 1;
+	int64_t gt = 0, bt = 0;
+	nn4n_get_num_threads(&gt, &bt);
+	for (int32_t prec = 0; prec < 2; prec++) {
+		uint64_t m = 0;
+		if (nn4n_model_create(4, 256, 2, prec, 1, &m) != NN4N_OK) return 1;
+		nn4n_model_set_f64(m, "training", 0);
+		double x[256] = {0}, u[4] = {0.1, 0.2, 0.3, 0.4}, y[2];
+		for (long k = 0; k < 1000; k++) nn4n_model_step(m, 1, x, 256, u, 4, NULL, 0, y, 2);
+		double t0 = now();
+		for (long k = 0; k < n; k++) {
+			if (nn4n_model_step(m, 1, x, 256, u, 4, NULL, 0, y, 2) != NN4N_OK) return 1;
+		}
+		double dt = (now() - t0) / (double)n;
+		printf("bench: nn4n_model_step B=1 N=256 I=4 O=2 relu %s GOMAXPROCS=%ld BLAS threads=%ld: %.2f us/step\n",
+		       prec ? "float32" : "float64", (long)gt, (long)bt, dt * 1e6);
+		int64_t cnt = 0;
+		t0 = now();
+		for (long k = 0; k < n; k++) nn4n_model_term_count(m, &cnt);
+		printf("bench: ABI overhead (nn4n_model_term_count, same handle): %.3f us/call\n", (now() - t0) / (double)n * 1e6);
+		nn4n_model_free(m);
+	}
+	return 0;
+}
