@@ -39,7 +39,7 @@
  *   are nn4n_model_cancel and nn4n_trainer_cancel, which never wait and may
  *   be called while another thread is inside nn4n_model_train or
  *   nn4n_trainer_run. A call that uses several handles (train, trainer run)
- *   takes their locks in the fixed order trainer, model, objective,
+ *   takes their locks in the fixed order trainer, model, task, objective,
  *   optimizer, so concurrent calls cannot deadlock.
  *
  * Arrays. Every array is double, contiguous and row-major (C order);
@@ -634,7 +634,9 @@ int32_t nn4n_task_score(uint64_t task, const char* metric, const double* outputs
  * (seconds).
  */
 
-/* nn4n_trainer_create makes a trainer over a model and a task. objective
+/* nn4n_trainer_create makes a trainer over a model and a task (the task
+ * and its options are copied now: later nn4n_task_set_f64 calls on the task
+ * handle do not affect the trainer, and the task handle may be freed). objective
  * (nullable handle: 0 = "songyang" defaults) is copied now: later changes
  * to the objective handle do not affect the trainer. optimizer (0 = "sgd"
  * defaults, owned by the trainer) is used by reference: its state is
