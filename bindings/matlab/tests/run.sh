@@ -21,10 +21,18 @@ PYTHON=${PYTHON:-python3}
 mkdir -p "$out"
 
 echo "== matlab: header lint and prototype file check"
+# The C ABI's loadlibrary-safe lint (tests/c/lint_header.sh: C99 and C++
+# compile, no struct/union/enum/bool/typedef/varargs/function pointer/bit
+# field, guarded extern "C", every declared function exported), then the
+# generator's own type check and the regeneration check.
+if [ -x "$repo/tests/c/lint_header.sh" ]; then
+	"$repo/tests/c/lint_header.sh" "$repo/include/nn4n.h" "$repo/build/libnn4n.so"
+else
+	gcc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c "$repo/include/nn4n.h"
+	g++ -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c++ "$repo/include/nn4n.h"
+fi
 "$PYTHON" "$mdir/tools/gen_interface.py" --lint
 "$PYTHON" "$mdir/tools/gen_interface.py" --check
-gcc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c "$repo/include/nn4n.h"
-g++ -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c++ "$repo/include/nn4n.h"
 
 echo "== matlab: MEX gateway"
 "$mdir/tools/build_mex.sh"
