@@ -11,7 +11,8 @@
  *   const char*   the string passed in (char row)
  *   char* (buffer) the string the function wrote (a char array of n
  *                 characters passed in gives an n+1-byte buffer, as calllib)
- *   const double* the array passed in (a copy, made only when requested)
+ *   const double* [] (calllib gives back the array passed in, unchanged; the
+ *                 gateway does not copy a possibly large input to say so)
  *   double*       a copy of the array passed in, overwritten by the function
  *                 (same size and shape)
  *   int64_t* uint64_t* int32_t*   likewise, of class int64/uint64/int32
@@ -355,9 +356,6 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
                 fail("nn4n:mex:argument", "%s: argument %d must be a real full double array", fname, argno);
             } else {
                 a[i].cpd = (const double *)mxGetData(in);
-            }
-            if (slot_out < want) {
-                outs[slot_out] = mxDuplicateArray(in);
             }
             break;
         case NN4N_T_PD:
