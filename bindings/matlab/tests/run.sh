@@ -34,8 +34,9 @@ fi
 "$PYTHON" "$mdir/tools/gen_interface.py" --lint
 "$PYTHON" "$mdir/tools/gen_interface.py" --check
 
-echo "== matlab: MEX gateway"
-"$mdir/tools/build_mex.sh"
+echo "== matlab: MEX gateway (nn4n.buildMex, which runs tools/build_mex.sh in Octave)"
+(cd "$mdir" && "$OCTAVE" -q -f --eval 'addpath(pwd); nn4n.buildMex()') 2>&1 | grep -v 'execution_exception' || true
+test -f "$mdir/+nn4n/+internal/nn4n_mex.mex" -a "$mdir/+nn4n/+internal/nn4n_mex.mex" -nt "$mdir/mex/nn4n_mex.c"
 
 echo "== matlab: C reference values"
 gcc -std=c99 -Wall -Wextra -Werror -O1 -I"$repo/include" "$here/reference.c" \
@@ -82,6 +83,15 @@ if [ "$rc" -ne 0 ] || ! grep -q '^calllib branch:' "$log.calllib"; then
 	echo "matlab: the calllib branch failed" >&2
 	exit 1
 fi
+
+echo "== matlab: clear all / clear mex never unload the library (Go runtime)"
+probe=$(cd "$mdir" && "${preload[@]}" "$OCTAVE" -q -f --eval 'addpath(pwd); net = nn4n.CTRNN([1 3 1]); net.forward(ones(1, 4)); clear all; clear mex; clear functions; net = nn4n.CTRNN([1 3 1]); net.forward(ones(1, 4)); n = nn4n.runtimeStats(); printf("clear-ok %d\n", n);' 2>&1 || true)
+if ! grep -q '^clear-ok 1$' <<<"$probe"; then
+	echo "matlab: clear all / clear mex failed:" >&2
+	echo "$probe" >&2
+	exit 1
+fi
+echo "matlab: ok: objects freed by clear all, library still loaded"
 
 echo "== matlab: example (quick mode)"
 (cd "$repo/examples/matlab" && NN4N_EXAMPLE_QUICK=1 NN4N_EXAMPLE_OUT="$out/example" \

@@ -1,6 +1,6 @@
 function tests = test_task()
 %TEST_TASK nn4n.Task batches and scores, and nn4n.Trainer's chunked protocol.
-tests = {@sampleShapes, @scoreTargets, @trainerRunsInChunks};
+tests = {@sampleShapes, @scoreTargets, @trainerRunsInChunks, @trainerCancelsAndOwnsNothing};
 end
 
 function sampleShapes()
@@ -46,4 +46,20 @@ h = tr.history();
 expectTrue(tr.get('finished') == 1 && tr.get('trials') <= 64 + 8, 'finished after max_trials');
 expectTrue(all(diff(h(:, 1)) > 0) && ~isempty(tr.reason), 'history grows; reason "%s"', tr.reason);
 expectError(@() tr.set('minibatch', 3), 'nn4n:state');
+end
+
+function trainerCancelsAndOwnsNothing()
+task = nn4n.Task('sinewave');
+net = nn4n.CTRNN([task.get('inputs') 10 task.get('outputs')], 'seed', 1);
+obj = nn4n.Objective('songyang', 'lambda_omega', 0);
+tr = nn4n.Trainer(net, task, 'objective', obj, 'minibatch', 2, 'valid_every', 4, 'n_validation', 2, ...
+    'max_trials', 16);
+obj.free();   % the trainer copied it
+tr.cancel();
+expectError(@() tr.run(1), 'nn4n:cancelled');
+tr.run(1);    % resumes
+expectTrue(tr.get('n_validations') >= 1, 'validations');
+expectTrue(strcmp(task.name, 'sinewave') && tr.net.live() == net.live() && tr.task.live() == task.live(), 'properties');
+tr.free();
+expectTrue(net.n_hid == 10, 'freeing the trainer leaves the network');
 end
