@@ -23,6 +23,7 @@ from nn4n.model import CTRNN  # noqa: E402
 
 
 def build(seed=0, hidden=50, dale="clip"):
+    np.random.seed(seed)
     timing = {"fixation": ("choice", (50, 100, 200, 400)), "stimulus": ("choice", (100, 200, 400, 800))}
     dataset = ngym.Dataset("PerceptualDecisionMaking-v0", env_kwargs={"dt": 20, "timing": timing},
                            batch_size=16, seq_len=100)

@@ -22,8 +22,8 @@ def test_perceptual_decision_making_learns():
     finally:
         sys.path.remove(EXAMPLES)
     t0 = time.time()
-    acc, train_s, hist = ex.main(steps=1500, lr=0.01, seed=0, n_eval=300, progress=False)
-    print(f"\nneurogym PDM: 1500 updates in {train_s:.1f} s, accuracy {acc:.3f}")
-    assert hist["updates"] == 1500
+    acc, train_s, hist = ex.main(steps=2500, lr=0.01, seed=0, n_eval=300, progress=False)
+    print(f"\nneurogym PDM: 2500 updates in {train_s:.1f} s, accuracy {acc:.3f}")
+    assert hist["updates"] == 2500
     assert acc > 0.7, acc
     assert time.time() - t0 < 300
