@@ -630,8 +630,9 @@ int32_t nn4n_task_score(uint64_t task, const char* metric, const double* outputs
  * valid_every (default 10000), n_validation, max_trials (default 1e7),
  * min_error (stop at validation RMSE ≤ it; 0 = off), patience (default
  * 100), seed (training batches; validation uses seed+1). Read-only:
- * finished, converged, trials, updates, n_validations, best_loss, elapsed
- * (seconds).
+ * finished, converged, trials and updates (at the last validation),
+ * n_validations, best_loss (NN4N_ERR_STATE before the first validation),
+ * elapsed (seconds).
  */
 
 /* nn4n_trainer_create makes a trainer over a model and a task (the task

@@ -193,7 +193,7 @@ int main(void) {
 	sleep_ms(200);
 	double t0 = now();
 	OK(nn4n_model_cancel(c.m)); /* must not wait for the model's lock */
-	CHECK(now() - t0 < 0.05);
+	CHECK(now() - t0 < 1.0); /* the train would hold the lock for minutes */
 	pthread_join(t1, NULL);
 	CHECK(c.status == NN4N_ERR_CANCELLED);
 	CHECK(c.done > 0 && c.done < 100000000);
@@ -211,7 +211,7 @@ int main(void) {
 	sleep_ms(300);
 	t0 = now();
 	OK(nn4n_trainer_cancel(c.tr));
-	CHECK(now() - t0 < 0.05);
+	CHECK(now() - t0 < 1.0); /* the train would hold the lock for minutes */
 	pthread_join(t1, NULL);
 	CHECK(c.status == NN4N_ERR_CANCELLED);
 	double trials = 0;
