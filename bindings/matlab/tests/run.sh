@@ -18,6 +18,8 @@ repo=$(cd "$mdir/../.." && pwd)
 out=$repo/build/matlab
 OCTAVE=${OCTAVE:-octave-cli}
 PYTHON=${PYTHON:-python3}
+# --no-history: Octave otherwise reports a failure to save its history at exit.
+OCTFLAGS="-q -f --no-history"
 mkdir -p "$out"
 
 echo "== matlab: header lint and prototype file check"
@@ -35,7 +37,7 @@ fi
 "$PYTHON" "$mdir/tools/gen_interface.py" --check
 
 echo "== matlab: MEX gateway (nn4n.buildMex, which runs tools/build_mex.sh in Octave)"
-(cd "$mdir" && "$OCTAVE" -q -f --eval 'addpath(pwd); nn4n.buildMex()') 2>&1 | grep -v 'execution_exception' || true
+(cd "$mdir" && "$OCTAVE" $OCTFLAGS --eval 'addpath(pwd); nn4n.buildMex()') 2>&1 | grep -v 'execution_exception' || true
 test -f "$mdir/+nn4n/+internal/nn4n_mex.mex" -a "$mdir/+nn4n/+internal/nn4n_mex.mex" -nt "$mdir/mex/nn4n_mex.c"
 
 echo "== matlab: C reference values"
@@ -49,7 +51,7 @@ export NN4N_REFERENCE=$out/reference.txt
 # README.md, "Known problems"), say so loudly and run the suite with glibc's
 # static TLS reserve raised, so that the rest of the binding is still tested.
 preload=()
-probe=$(cd "$mdir" && "$OCTAVE" -q -f --eval 'try, nn4n.version(); disp("nn4n-load-ok"); catch e, disp(e.message); end' 2>&1 || true)
+probe=$(cd "$mdir" && "$OCTAVE" $OCTFLAGS --eval 'try, nn4n.version(); disp("nn4n-load-ok"); catch e, disp(e.message); end' 2>&1 || true)
 if ! grep -q nn4n-load-ok <<<"$probe"; then
 	if grep -q "static TLS" <<<"$probe"; then
 		echo "matlab: WARNING: a plain Octave cannot load libnn4n: $(grep -m1 'static TLS' <<<"$probe")" >&2
@@ -65,7 +67,7 @@ fi
 echo "== matlab: Octave test suite"
 log=$out/octave-tests.log
 set +e
-(cd "$here" && "${preload[@]}" "$OCTAVE" -q -f --eval "exit(min(run_all(), 1))") 2>&1 | tee "$log"
+(cd "$here" && "${preload[@]}" "$OCTAVE" $OCTFLAGS --eval "exit(min(run_all(), 1))") 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" -ne 0 ] || ! grep -q '^matlab: [0-9]* passed, 0 failed' "$log"; then
@@ -75,7 +77,7 @@ fi
 
 echo "== matlab: the calllib (MATLAB) branch of the call path, with tests/calllib_shim"
 set +e
-(cd "$here" && NN4N_MATLAB_BACKEND=calllib "${preload[@]}" "$OCTAVE" -q -f --eval "exit(min(run_calllib(), 1))") \
+(cd "$here" && NN4N_MATLAB_BACKEND=calllib "${preload[@]}" "$OCTAVE" $OCTFLAGS --eval "exit(min(run_calllib(), 1))") \
 	2>&1 | tee "$log.calllib" | grep -v '^PASS'
 rc=${PIPESTATUS[0]}
 set -e
@@ -85,7 +87,7 @@ if [ "$rc" -ne 0 ] || ! grep -q '^calllib branch:' "$log.calllib"; then
 fi
 
 echo "== matlab: clear all / clear mex never unload the library (Go runtime)"
-probe=$(cd "$mdir" && "${preload[@]}" "$OCTAVE" -q -f --eval 'addpath(pwd); net = nn4n.CTRNN([1 3 1]); net.forward(ones(1, 4)); clear all; clear mex; clear functions; net = nn4n.CTRNN([1 3 1]); net.forward(ones(1, 4)); n = nn4n.runtimeStats(); printf("clear-ok %d\n", n);' 2>&1 || true)
+probe=$(cd "$mdir" && "${preload[@]}" "$OCTAVE" $OCTFLAGS --eval 'addpath(pwd); net = nn4n.CTRNN([1 3 1]); net.forward(ones(1, 4)); clear all; clear mex; clear functions; net = nn4n.CTRNN([1 3 1]); net.forward(ones(1, 4)); n = nn4n.runtimeStats(); printf("clear-ok %d\n", n);' 2>&1 || true)
 if ! grep -q '^clear-ok 1$' <<<"$probe"; then
 	echo "matlab: clear all / clear mex failed:" >&2
 	echo "$probe" >&2
@@ -95,5 +97,5 @@ echo "matlab: ok: objects freed by clear all, library still loaded"
 
 echo "== matlab: example (quick mode)"
 (cd "$repo/examples/matlab" && NN4N_EXAMPLE_QUICK=1 NN4N_EXAMPLE_OUT="$out/example" \
-	"${preload[@]}" "$OCTAVE" -q -f --eval "multiarea_ei_rdm") 2>&1 | tail -n 20
+	"${preload[@]}" "$OCTAVE" $OCTFLAGS --eval "multiarea_ei_rdm") 2>&1 | tail -n 20
 echo "matlab: ok"
