@@ -114,7 +114,7 @@ classdef CTRNN < nn4n.internal.Object
         seed            % generator seed (setting it restarts the generator)
         training        % logical: true = noise on, false = evaluation
     end
-    properties (Access = private, Hidden)
+    properties (Access = private, Hidden, Transient)
         Opt = [];       % the nn4n.Optimizer that train keeps between calls
     end
 

@@ -5,11 +5,17 @@ classdef Object < handle
     %   the native object once; afterwards the handle is 0 and every call
     %   raises nn4n:invalidHandle (the library's own check), never a crash.
 
-    properties (SetAccess = protected, Hidden)
+    % Transient: a handle means nothing in another session (the library
+    % numbers handles afresh), so an object saved in a .mat file loads as a
+    % freed one (nn4n:invalidHandle) instead of aliasing a live object. Use
+    % net.save(file) (.npz) to keep a network.
+    properties (SetAccess = protected, Hidden, Transient)
         Handle = uint64(0);   % the library handle (uint64; 0 once freed)
     end
     properties (Access = protected, Hidden)
         Prefix = '';          % 'nn4n_model', 'nn4n_structure', ...
+    end
+    properties (Access = protected, Hidden, Transient)
         FreedHandle = uint64(0);
     end
 
