@@ -55,8 +55,12 @@ type engine[T linalg.Float] struct {
 	fp    []T // B·N: f'(x_t)
 	dx0   []T // B·N
 
-	// sim holds Step's buffers.
-	sim struct{ x, r, next, u, in, a, y []T }
+	// sim holds Step's buffers and its combined weight matrix w, rebuilt
+	// when stale.
+	sim struct {
+		w, x, z, r, next, a, y []T
+		stale                  bool
+	}
 
 	// Gradients with respect to the effective parameters.
 	gWIn, gWRec, gWOut, gBias, gBOut, gAlpha []T
@@ -130,6 +134,7 @@ func (e *engine[T]) load(m *Model) {
 	e.inputOn = m.cfg.InputBaseline != 0 || m.cfg.InputNoise != 0
 	e.u0 = T(m.cfg.InputBaseline)
 	e.inputScale = T(math.Sqrt(2/m.cfg.InputAlpha) * m.cfg.InputNoise)
+	e.sim.stale = true
 }
 
 func convert[D, S linalg.Float](dst []D, src []S) {

@@ -91,40 +91,49 @@ func (e *engine[T]) step(m *Model, nb int, x, u, r, y []float64) {
 		m.stale = false
 	}
 	nI, nN, nO := e.nI, e.nN, e.nO
+	nz := nN + nI
 	s := &e.sim
-	s.x, s.r, s.next = grow(s.x, nb*nN), grow(s.r, nb*nN), grow(s.next, nb*nN)
-	s.u, s.a, s.y = grow(s.u, nb*nI), grow(s.a, nb*nO), grow(s.y, nb*nO)
-	convert(s.x, x)
-	convert(s.u, u)
-	noise := m.training
-	if e.inputOn {
-		for k, v := range s.u {
-			v += e.u0
-			if noise && m.cfg.InputNoise != 0 {
-				v += e.inputScale * T(m.rng.NormFloat64())
+	if s.stale {
+		// w = [diag(α)W_rec | diag(α)W_in], so that one product serves the
+		// recurrence and the input.
+		s.w = grow(s.w, nN*nz)
+		for j := 0; j < nN; j++ {
+			copy(s.w[j*nz:j*nz+nN], e.wRecA[j*nN:(j+1)*nN])
+			for i, v := range e.wIn[j*nI : (j+1)*nI] {
+				s.w[j*nz+nN+i] = e.alpha[j] * v
 			}
-			s.u[k] = max(v, 0)
 		}
+		s.stale = false
 	}
-	activate(e.act, s.x, s.r)
-	// next = α⊙(W_in·u + b + σ_pre ξ) + √(2α)σ_rec η + (1−α)⊙x + diag(α)W_rec·r
+	s.x, s.z, s.next = grow(s.x, nb*nN), grow(s.z, nb*nz), grow(s.next, nb*nN)
+	s.a, s.y = grow(s.a, nb*nO), grow(s.y, nb*nO)
+	convert(s.x, x)
+	noise := m.training
 	for b := 0; b < nb; b++ {
-		row := s.next[b*nN : (b+1)*nN]
+		// z = [f(x) | u], u with pycog's baseline, noise and rectification.
+		zr, ur := s.z[b*nz+nN:(b+1)*nz], u[b*nI:(b+1)*nI]
+		activate(e.act, s.x[b*nN:(b+1)*nN], s.z[b*nz:b*nz+nN])
+		convert(zr, ur)
+		if e.inputOn {
+			for k, v := range zr {
+				v += e.u0
+				if noise && m.cfg.InputNoise != 0 {
+					v += e.inputScale * T(m.rng.NormFloat64())
+				}
+				zr[k] = max(v, 0)
+			}
+		}
+		// next = α⊙(b + σ_pre ξ) + √(2α)σ_rec η + (1−α)⊙x, then + w·z
+		row, xr := s.next[b*nN:(b+1)*nN], s.x[b*nN:(b+1)*nN]
 		for j := range row {
-			row[j] = e.alpha[j]*e.bias[j] + e.keep[j]*s.x[b*nN+j]
+			row[j] = e.alpha[j]*e.bias[j] + e.keep[j]*xr[j]
 			if noise {
 				row[j] += e.pre[j]*T(m.rng.NormFloat64()) + e.rec[j]*T(m.rng.NormFloat64())
 			}
 		}
 	}
-	if nI > 0 {
-		s.in = grow(s.in, nb*nN)
-		rows(nb, nN, nI, s.u, e.wIn, 0, s.in)
-		for k, v := range s.in {
-			s.next[k] += e.alpha[k%nN] * v
-		}
-	}
-	rows(nb, nN, nN, s.r, e.wRecA, 1, s.next)
+	rows(nb, nN, nz, s.z, s.w, 1, s.next)
+	s.r = grow(s.r, nb*nN)
 	activate(e.act, s.next, s.r)
 	if noise && e.post != 0 {
 		for k := range s.r {
