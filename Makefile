@@ -3,7 +3,7 @@
 #   make                      build/libnn4n.so (+ build/nn4n.h) and every Go package
 #   make install PREFIX=/usr/local [DESTDIR=…]   library, header and nn4n.pc
 #   make test                 Go vet and tests, then the C ABI suites (tests/c/run.sh)
-#   make bench                Go benchmarks and the simulator step through the C ABI
+#   make bench                benchmarks, nn4n vs PyTorch nn4n side by side (docs/BENCHMARKS.md)
 #   make demo                 the demo
 #   make python               .venv with the Python binding (bindings/python) installed
 #   make test-python          the Python binding's pytest suite
@@ -26,7 +26,7 @@ GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test
            $(wildcard capi/*.c capi/*.h) include/nn4n.h
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
-.PHONY: test-matlab matlab-test matlab-proto matlab-mex
+.PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench
 
 all: $(STAMP) lib
 	$(GO) build ./...
@@ -64,6 +64,7 @@ test: $(STAMP) lib
 	$(MAKE) --no-print-directory test-c
 	$(MAKE) --no-print-directory test-python
 	$(MAKE) --no-print-directory test-matlab
+	$(MAKE) --no-print-directory test-bench
 
 # test-c runs the C ABI suites of tests/c (see tests/c/README.md).
 test-c: lib
@@ -106,9 +107,21 @@ matlab-proto:
 matlab-mex: lib
 	./bindings/matlab/tools/build_mex.sh
 
-bench: $(STAMP) lib
+# bench: the engine's Go benchmarks and the C ABI step, then bench/run.py:
+# nn4n against PyTorch nn4n 1.1.1 side by side in one run (interleaved
+# rounds, rdm_dense to criterion, profiles), written to docs/BENCHMARKS.md
+# (see bench/README.md). BENCH_QUICK=1: a ~2-minute smoke run whose report
+# goes to build/bench/BENCHMARKS.quick.md. test-bench: a ~10 s check that
+# every bench script runs (part of make test).
+bench: $(STAMP) lib python
+ifneq ($(BENCH_QUICK),1)
 	$(GO) test -run '^$$' -bench . -benchmem ./ctrnn/
 	GO="$(GO)" ./tests/c/run.sh bench
+endif
+	GO="$(GO)" $(PY) bench/run.py
+
+test-bench: lib python
+	GO="$(GO)" $(PY) bench/run.py --smoke
 
 demo: $(STAMP)
 	$(GO) run ./examples/go/rdm
