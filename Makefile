@@ -73,11 +73,10 @@ test-c: lib
 # Python binding: a venv that sees Debian's python3-torch (system site packages),
 # PyTorch nn4n 1.1.1 in its own folder (it is also called nn4n) for the parity
 # tests, neurogym without its numpy-2 pin, then the binding with libnn4n.so
-# bundled. GLIBC_TUNABLES: see bindings/python/README.md (static TLS).
+# bundled.
 VENV      := .venv
 PY        := $(VENV)/bin/python
 PYSTAMP   := $(VENV)/.nn4n-deps
-PYTLS     := GLIBC_TUNABLES=glibc.rtld.optional_static_tls=65536
 
 $(PYSTAMP): $(STAMP) bindings/python/requirements-dev.txt
 	/usr/bin/python3 -m venv --system-site-packages $(VENV)
@@ -92,7 +91,7 @@ python: lib $(PYSTAMP)
 	$(PY) -m pip install -q --no-deps --no-build-isolation --force-reinstall ./bindings/python
 
 test-python: python
-	$(PYTLS) NN4N_TORCH_REF=$(CURDIR)/$(VENV)/nn4n-torch-1.1.1 $(PY) -m pytest -q -p no:cacheprovider \
+	NN4N_TORCH_REF=$(CURDIR)/$(VENV)/nn4n-torch-1.1.1 $(PY) -m pytest -q -p no:cacheprovider \
 		bindings/python/tests; rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "test-python: no tests ran" >&2; exit 1; fi; exit $$rc
 
@@ -123,8 +122,9 @@ endif
 test-bench: lib python
 	GO="$(GO)" $(PY) bench/run.py --smoke
 
-demo: $(STAMP)
-	$(GO) run ./examples/go/rdm
+# demo trains pycog's E/I rdm_dense network from Python and writes demo/.
+demo: python
+	$(PY) examples/python/demo_rdm.py demo
 
 clean:
 	rm -rf build

@@ -7,6 +7,7 @@ package main
 import "C"
 
 import (
+	"fmt"
 	"slices"
 
 	"nn4n/task"
@@ -332,6 +333,133 @@ func nn4n_task_score(h C.uint64_t, metric *C.nn4n_cchar, outputs *C.nn4n_cdouble
 			return err
 		}
 		*value = C.double(v)
+		return nil
+	})
+}
+
+//export nn4n_task_sample_conditions
+func nn4n_task_sample_conditions(h C.uint64_t, table *C.nn4n_cdouble, n C.int64_t, seed C.uint64_t) C.int32_t {
+	var s scope
+	return s.run("nn4n_task_sample_conditions", func() error {
+		to, err := s.task(h)
+		if err != nil {
+			return err
+		}
+		if n <= 0 || int64(n)%conditionColumns != 0 || int64(n)/conditionColumns > maxBatch {
+			return fail(stShape, "conditions_len = %d, want a positive multiple of %d (B rows of the conditions table)", int64(n), conditionColumns)
+		}
+		v, err := inArray(table, n, int(n), "conditions", true)
+		if err != nil {
+			return err
+		}
+		conds := make([]task.Condition, len(v)/conditionColumns)
+		for k := range conds {
+			if conds[k], err = condition(v[k*conditionColumns : (k+1)*conditionColumns]); err != nil {
+				return fail(stInvalid, "conditions row %d: %v", k, err)
+			}
+		}
+		b, err := to.t.Trials(task.NewRand(uint64(seed)), conds)
+		if err != nil {
+			return err
+		}
+		to.batch = b
+		return nil
+	})
+}
+
+// condition reads one row of the conditions table (columns 1, choice, and
+// 13, steps, are outputs and are ignored).
+func condition(row []float64) (task.Condition, error) {
+	code := func(col int, what string, lo, hi float64) (int, error) {
+		v := row[col]
+		if v != float64(int(v)) || v < lo || v > hi {
+			return 0, fmt.Errorf("column %d (%s) = %v, want an integer in [%g, %g]", col, what, v, lo, hi)
+		}
+		return int(v), nil
+	}
+	catch, err := code(0, "catch", 0, 1)
+	if err != nil {
+		return task.Condition{}, err
+	}
+	if catch == 1 {
+		return task.Catch, nil
+	}
+	var c task.Condition
+	if c.Sign, err = code(3, "sign", -1, 1); err != nil {
+		return c, err
+	}
+	ctx, err := code(4, "context", 0, 2)
+	if err != nil {
+		return c, err
+	}
+	if c.SignMotion, err = code(7, "sign_motion", -1, 1); err != nil {
+		return c, err
+	}
+	if c.SignColour, err = code(8, "sign_colour", -1, 1); err != nil {
+		return c, err
+	}
+	mod, err := code(9, "modality", 0, 3)
+	if err != nil {
+		return c, err
+	}
+	c.Context = []string{"", "m", "c"}[ctx]
+	c.Modality = []string{"", "v", "a", "va"}[mod]
+	c.Coherence, c.CohMotion, c.CohColour = row[2], row[5], row[6]
+	c.Freq, c.F1, c.F2 = row[10], row[11], row[12]
+	return c, nil
+}
+
+//export nn4n_task_psychometric
+func nn4n_task_psychometric(h C.uint64_t, outputs *C.nn4n_cdouble, n C.int64_t, choice C.int64_t,
+	table *C.double, tableLen C.int64_t, points *C.int64_t, fit *C.double, fitLen C.int64_t) C.int32_t {
+	var s scope
+	return s.run("nn4n_task_psychometric", func() error {
+		to, err := s.task(h)
+		if err != nil {
+			return err
+		}
+		if points == nil {
+			return fail(stNull, "points (out) is NULL")
+		}
+		b := to.batch
+		if b == nil {
+			return fail(stState, "no sample: call nn4n_task_sample or nn4n_task_sample_conditions first")
+		}
+		y, err := inArray(outputs, n, b.B*b.T*b.O, "outputs", true)
+		if err != nil {
+			return err
+		}
+		x := task.SignedCoherence
+		switch {
+		case to.name == "sinewave":
+			return fail(stInvalid, "sinewave has no choices: no psychometric curve")
+		case to.name == "multisensory" || to.name == "romo":
+			x = task.Frequency
+		}
+		pts, err := task.Psychometric(y, b, int(choice), x)
+		if err != nil {
+			return fail(stInvalid, "%v", err)
+		}
+		*points = C.int64_t(len(pts))
+		if table == nil && tableLen == 0 {
+			return nil // a size query
+		}
+		dst, err := outArray(table, tableLen, 3*len(pts), "table", true)
+		if err != nil {
+			return err
+		}
+		for k, p := range pts {
+			dst[3*k], dst[3*k+1], dst[3*k+2] = p.X, float64(p.N), float64(p.K)
+		}
+		out, err := outArray(fit, fitLen, 4, "fit", false)
+		if err != nil || out == nil {
+			return err
+		}
+		g, err := task.FitCumGauss(pts)
+		if err != nil {
+			return fail(stNumeric, "cumulative-Gaussian fit: %v", err)
+		}
+		out[0], out[1], out[2], out[3] = g.Mu, g.Sigma, g.MuSE, g.SigmaSE
 		return nil
 	})
 }

@@ -598,6 +598,16 @@ int32_t nn4n_task_get_f64(uint64_t task, const char* key, double* value);
  * with nn4n_task_shape, then copy with nn4n_task_get_array. */
 int32_t nn4n_task_sample(uint64_t task, const char* kind, int64_t n, uint64_t seed);
 
+/* nn4n_task_sample_conditions makes one trial per row of `conditions` (in,
+ * len = B*NN4N_TASK_CONDITION_COLUMNS, B ≥ 1, the table layout of
+ * nn4n_task_get_array) into the task handle, replacing the previous
+ * sample: a psychometric set, or conditions outside the training set (a 0 %
+ * coherence, say). Columns 1 (choice) and 13 (steps) are ignored; the task
+ * sets them. A row with catch = 1 is a catch trial. Columns a task does not
+ * use must be 0; a row the task cannot make gives NN4N_ERR_INVALID_ARGUMENT
+ * naming the row. The same seed gives the same noise and durations. */
+int32_t nn4n_task_sample_conditions(uint64_t task, const double* conditions, int64_t len, uint64_t seed);
+
 /* nn4n_task_shape stores the shape of an array of the current sample in
  * *rows and *cols (out, non-NULL); 3-d arrays are reported as rows = B,
  * cols = T*I (or T*O). Keys: "input" (B×T×I), "target" (B×T×O), "mask"
@@ -619,6 +629,21 @@ int32_t nn4n_task_get_array(uint64_t task, const char* key, double* out, int64_t
  * B*T*O) with metric "percent_correct", "min_condition_percent_correct" or
  * "rmse", storing it in *value (out). */
 int32_t nn4n_task_score(uint64_t task, const char* metric, const double* outputs, int64_t len, double* value);
+
+/* nn4n_task_psychometric groups the current sample's non-catch trials by
+ * stimulus — the signed coherence (rdm, mante: in %) or the frequency
+ * (multisensory: Hz; romo: f1 − f2) — and counts how often output `choice`
+ * (0-based) was chosen, the argmax at each trial's last step. outputs (in,
+ * B×T×O, len = B*T*O) are the model's outputs for the sample. *points (out,
+ * non-NULL) receives the number of distinct stimuli P. table (out, len =
+ * 3*P) receives rows (stimulus, trials, choices) sorted by stimulus; pass
+ * table = NULL with table_len = 0 to query P first. fit (out, nullable,
+ * fit_len = 4 or 0) receives the maximum-likelihood cumulative Gaussian
+ * Φ((x − μ)/σ): μ, σ and their standard errors; a fit that does not exist
+ * (choices that separate perfectly, or fall with the stimulus) gives
+ * NN4N_ERR_NUMERIC after the table is filled. sinewave has no choices. */
+int32_t nn4n_task_psychometric(uint64_t task, const double* outputs, int64_t len, int64_t choice, double* table,
+                               int64_t table_len, int64_t* points, double* fit, int64_t fit_len);
 
 /* =============================================================== trainers
  *
@@ -660,8 +685,10 @@ int32_t nn4n_trainer_get_f64(uint64_t trainer, const char* key, double* value);
 int32_t nn4n_trainer_get_str(uint64_t trainer, const char* key, char* buf, int64_t len, int64_t* needed);
 
 /* nn4n_trainer_run trains until the run ends or max_validations more
- * validations have been made (≤ 0: no limit), then returns; call it again
- * to continue (a chunked run equals an uninterrupted one). *done (out,
+ * validations have been made (≤ 0: no limit), returning right after the
+ * last of them so that the caller can report it (the first validation runs
+ * before any update); call it again to continue (a chunked run equals an
+ * uninterrupted one). *done (out,
  * nullable) is 1 when the run has ended (the model then holds the best
  * parameters seen), else 0. It returns NN4N_ERR_CANCELLED when
  * nn4n_trainer_cancel stopped it between updates (calling it again

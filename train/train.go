@@ -168,10 +168,12 @@ func NewTrainer(m *ctrnn.Model, p Protocol) (*Trainer, error) {
 	return tr, nil
 }
 
-// Run trains until the run ends or maxValidations more validations have
-// been made (≤ 0: no limit), or ctx is cancelled between updates (then it
-// returns ctx's error; calling Run again resumes). It reports whether the
-// run has ended; when it has, the model holds the best parameters seen.
+// Run trains until the run ends, or until maxValidations more validations
+// have been made (≤ 0: no limit; it returns right after the last of them,
+// so a caller can report it), or until ctx is cancelled between updates
+// (then it returns ctx's error; calling Run again resumes). It reports
+// whether the run has ended; when it has, the model holds the best
+// parameters seen.
 func (tr *Trainer) Run(ctx context.Context, maxValidations int) (bool, error) {
 	if tr.finished {
 		return true, nil
@@ -180,10 +182,10 @@ func (tr *Trainer) Run(ctx context.Context, maxValidations int) (bool, error) {
 	defer func() { tr.spent += time.Since(tr.start) }()
 	done := 0
 	for {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
 		if tr.trials >= tr.nextCheck {
-			if maxValidations > 0 && done == maxValidations {
-				return false, nil
-			}
 			if err := tr.validate(); err != nil {
 				return false, err
 			}
@@ -194,9 +196,9 @@ func (tr *Trainer) Run(ctx context.Context, maxValidations int) (bool, error) {
 				tr.res.Elapsed = tr.spent + time.Since(tr.start)
 				return true, nil
 			}
-		}
-		if err := ctx.Err(); err != nil {
-			return false, err
+			if maxValidations > 0 && done == maxValidations {
+				return false, nil
+			}
 		}
 		b, err := tr.p.Task.Batch(tr.trainRNG, tr.p.Minibatch)
 		if err != nil {

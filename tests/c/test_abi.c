@@ -936,6 +936,71 @@ static void test_tasks(const bad_handles* bt, const bad_handles* btr) {
 	CHECK(memcmp(in, in2, sizeof(double) * (size_t)(r * c)) == 0);
 	free(in), free(tg), free(mk), free(in2);
 
+	/* chosen conditions: ±51.2 % and 0 %, two trials each, and a catch trial */
+	enum { NC = NN4N_TASK_CONDITION_COLUMNS };
+	double want[7 * NC];
+	memset(want, 0, sizeof want);
+	const double cohs[6] = {51.2, 51.2, -51.2, -51.2, 0, 0};
+	for (int k = 0; k < 6; k++) {
+		want[k * NC + 2] = cohs[k] < 0 ? -cohs[k] : cohs[k];
+		want[k * NC + 3] = cohs[k] < 0 ? -1 : 1;
+	}
+	want[6 * NC + 0] = 1;
+	OK(nn4n_task_sample_conditions(t, want, 7 * NC, 9));
+	double got[7 * NC];
+	OK(nn4n_task_get_array(t, "conditions", got, 7 * NC));
+	CHECK(got[2] == 51.2 && got[1] == 0 && got[2 * NC + 1] == 1 && got[4 * NC + 1] == -1 && got[6 * NC] == 1);
+	EXPECT(nn4n_task_sample_conditions(t, want, 7 * NC - 1, 9), NN4N_ERR_SHAPE);
+	EXPECT(nn4n_task_sample_conditions(t, want, 0, 9), NN4N_ERR_SHAPE);
+	EXPECT(nn4n_task_sample_conditions(t, NULL, 7 * NC, 9), NN4N_ERR_NULL_POINTER);
+	want[3] = 0.5; /* a sign that is not an integer */
+	EXPECT(nn4n_task_sample_conditions(t, want, 7 * NC, 9), NN4N_ERR_INVALID_ARGUMENT);
+	want[3] = 1, want[10] = 12; /* a frequency on an rdm trial */
+	EXPECT(nn4n_task_sample_conditions(t, want, 7 * NC, 9), NN4N_ERR_INVALID_ARGUMENT);
+	want[10] = 0, want[2] = NaN_;
+	EXPECT(nn4n_task_sample_conditions(t, want, 7 * NC, 9), NN4N_ERR_NOT_FINITE);
+	want[2] = 51.2;
+	OK(nn4n_task_sample_conditions(t, want, 7 * NC, 9));
+	/* outputs that choose output 0 when the sign is positive and output 1
+	 * otherwise, at the last step of each trial */
+	OK(nn4n_task_shape(t, "target", &r, &c));
+	double* y = calloc((size_t)(r * c), sizeof(double));
+	for (int k = 0; k < 7; k++) {
+		int64_t last = (int64_t)got[k * NC + 13] - 1;
+		y[k * c + last * 2 + (want[k * NC + 3] > 0 ? 0 : 1)] = 1;
+	}
+	int64_t points = -1;
+	OK(nn4n_task_psychometric(t, y, r * c, 0, NULL, 0, &points, NULL, 0));
+	CHECK(points == 3);
+	double table[9], fit[4];
+	EXPECT(nn4n_task_psychometric(t, y, r * c, 0, table, 9, &points, fit, 4), NN4N_ERR_NUMERIC); /* separated */
+	CHECK(table[0] == -51.2 && table[1] == 2 && table[2] == 0 && table[3] == 0 && table[5] == 2 && table[8] == 2);
+	EXPECT(nn4n_task_psychometric(t, y, r * c, 0, table, 8, &points, NULL, 0), NN4N_ERR_SHAPE);
+	EXPECT(nn4n_task_psychometric(t, y, r * c, 0, table, 9, NULL, NULL, 0), NN4N_ERR_NULL_POINTER);
+	EXPECT(nn4n_task_psychometric(t, y, r * c, 2, table, 9, &points, NULL, 0), NN4N_ERR_INVALID_ARGUMENT);
+	EXPECT(nn4n_task_psychometric(t, y, r * c - 1, 0, table, 9, &points, NULL, 0), NN4N_ERR_SHAPE);
+	EXPECT(nn4n_task_psychometric(t, y, r * c, 0, table, 9, &points, fit, 3), NN4N_ERR_SHAPE);
+	/* one wrong choice at +51.2 % and one right at 0 % make a fit exist */
+	int64_t last0 = (int64_t)got[0 * NC + 13] - 1;
+	y[0 * c + last0 * 2] = 0, y[0 * c + last0 * 2 + 1] = 1;
+	OK(nn4n_task_psychometric(t, y, r * c, 0, table, 9, &points, fit, 4));
+	CHECK(fit[1] > 0 && fit[2] > 0 && fit[3] > 0);
+	y[0] = NaN_;
+	EXPECT(nn4n_task_psychometric(t, y, r * c, 0, table, 9, &points, fit, 4), NN4N_ERR_NOT_FINITE);
+	free(y);
+	uint64_t t4 = 0;
+	OK(nn4n_task_create("sinewave", 20, &t4));
+	double none[NC] = {0};
+	OK(nn4n_task_sample_conditions(t4, none, NC, 1));
+	OK(nn4n_task_shape(t4, "target", &r, &c));
+	double* ys = calloc((size_t)(r * c), sizeof(double));
+	EXPECT(nn4n_task_psychometric(t4, ys, r * c, 0, NULL, 0, &points, NULL, 0), NN4N_ERR_INVALID_ARGUMENT);
+	free(ys);
+	OK(nn4n_task_free(t4));
+	OK(nn4n_task_create("sinewave", 20, &t4));
+	EXPECT(nn4n_task_psychometric(t4, none, 1, 0, NULL, 0, &points, NULL, 0), NN4N_ERR_STATE);
+	OK(nn4n_task_free(t4));
+
 	/* a trainer over (model, task): chunked, cancellable, history */
 	OK(nn4n_model_create(2, 16, 2, NN4N_FLOAT64, 1, &m));
 	uint64_t t3 = 0;
@@ -1005,6 +1070,8 @@ static void test_tasks(const bad_handles* bt, const bad_handles* btr) {
 	BADH(*bt, nn4n_task_shape(H, "input", &r, &c));
 	BADH(*bt, nn4n_task_get_array(H, "input", hist, 4));
 	BADH(*bt, nn4n_task_score(H, "rmse", hist, 4, &v));
+	BADH(*bt, nn4n_task_sample_conditions(H, hist, NN4N_TASK_CONDITION_COLUMNS, 1));
+	BADH(*bt, nn4n_task_psychometric(H, hist, 4, 0, NULL, 0, &r, NULL, 0));
 	BADH(*bt, nn4n_trainer_create(m, H, 0, 0, &tr2));
 	BADH(*btr, nn4n_trainer_set_f64(H, "seed", 1));
 	BADH(*btr, nn4n_trainer_get_f64(H, "seed", &v));

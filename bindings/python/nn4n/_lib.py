@@ -127,9 +127,12 @@ PROTOTYPES = [
     ("nn4n_task_set_f64", "int32_t", ["uint64_t", "const char*", "double"]),
     ("nn4n_task_get_f64", "int32_t", ["uint64_t", "const char*", "double*"]),
     ("nn4n_task_sample", "int32_t", ["uint64_t", "const char*", "int64_t", "uint64_t"]),
+    ("nn4n_task_sample_conditions", "int32_t", ["uint64_t", "const double*", "int64_t", "uint64_t"]),
     ("nn4n_task_shape", "int32_t", ["uint64_t", "const char*", "int64_t*", "int64_t*"]),
     ("nn4n_task_get_array", "int32_t", ["uint64_t", "const char*", "double*", "int64_t"]),
     ("nn4n_task_score", "int32_t", ["uint64_t", "const char*", "const double*", "int64_t", "double*"]),
+    ("nn4n_task_psychometric", "int32_t", ["uint64_t", "const double*", "int64_t", "int64_t", "double*", "int64_t",
+                                           "int64_t*", "double*", "int64_t"]),
     # trainers
     ("nn4n_trainer_create", "int32_t", ["uint64_t", "uint64_t", "uint64_t", "uint64_t", "uint64_t*"]),
     ("nn4n_trainer_free", "int32_t", ["uint64_t"]),

@@ -494,6 +494,42 @@ class Task(_Settings, Handle):
     def sample(self, n, kind="train", seed=0):
         """Draw n trials; returns dict(input B×T×I, target B×T×O, mask B×T×O, conditions)."""
         lib.nn4n_task_sample(self._h, cstr(kind), int(n), int(seed))
+        return self._current()
+
+    def sample_conditions(self, conditions, seed=0):
+        """One trial per row of a conditions table (B×14, columns
+        :attr:`CONDITION_COLUMNS`; choice and steps are ignored), e.g. a
+        psychometric set with 0 % coherence. Returns what :meth:`sample` does."""
+        table = as_f64(conditions, "conditions")
+        if table.ndim != 2 or table.shape[1] != len(self.CONDITION_COLUMNS):
+            raise errors.ShapeError(f"conditions: want B×{len(self.CONDITION_COLUMNS)}, got shape {table.shape}")
+        p, n = ptr(table)
+        lib.nn4n_task_sample_conditions(self._h, p, n, int(seed))
+        return self._current()
+
+    def psychometric(self, outputs, choice=0, fit=True):
+        """P(choose output ``choice``) per stimulus (signed coherence, or
+        frequency for multisensory and romo) over the current sample's
+        non-catch trials. Returns dict(x, n, k) arrays and, with ``fit``, the
+        cumulative-Gaussian fit dict(mu, sigma, mu_se, sigma_se)."""
+        y = as_f64(outputs, "outputs")
+        yp, yn = ptr(y)
+        points = ctypes.c_int64()
+        lib.nn4n_task_psychometric(self._h, yp, yn, int(choice), None, 0, ctypes.byref(points), None, 0)
+        table = np.empty((points.value, 3))
+        tp, tn = ptr(table)
+        out = {}
+        if fit:
+            f = np.empty(4)
+            fp, fn = ptr(f)
+            lib.nn4n_task_psychometric(self._h, yp, yn, int(choice), tp, tn, ctypes.byref(points), fp, fn)
+            out["fit"] = dict(zip(("mu", "sigma", "mu_se", "sigma_se"), f.tolist()))
+        else:
+            lib.nn4n_task_psychometric(self._h, yp, yn, int(choice), tp, tn, ctypes.byref(points), None, 0)
+        out["x"], out["n"], out["k"] = table[:, 0], table[:, 1], table[:, 2]
+        return out
+
+    def _current(self):
         out = {}
         i, o = int(self.get("inputs")), int(self.get("outputs"))
         for key, last in (("input", i), ("target", o), ("mask", o)):

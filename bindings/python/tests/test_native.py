@@ -160,6 +160,33 @@ def test_pycog_trainer_runs_in_chunks():
     assert tr.get("finished") == 1
 
 
+def test_task_conditions_and_psychometric():
+    task = nn4n.tasks.Task("rdm_dense", dt=20)
+    cols = {c: k for k, c in enumerate(task.CONDITION_COLUMNS)}
+    table = np.zeros((6, len(cols)))
+    for k, c in enumerate([-12.8, -12.8, 0.0, 0.0, 12.8, 12.8]):
+        table[k, cols["coherence"]], table[k, cols["sign"]] = abs(c), 1 if c >= 0 else -1
+    b = task.sample_conditions(table, seed=4)
+    assert b["input"].shape[0] == 6
+    np.testing.assert_array_equal(b["conditions"][:, cols["choice"]], [1, 1, -1, -1, 0, 0])
+    # outputs choosing output 0 on the last step of the trials at +12.8 % and one at 0 %
+    y = np.zeros_like(b["target"])
+    last = b["conditions"][:, cols["steps"]].astype(int) - 1
+    for k, choose0 in enumerate([False, False, True, False, True, True]):
+        y[k, last[k], 0 if choose0 else 1] = 1
+    curve = task.psychometric(y, choice=0, fit=False)
+    np.testing.assert_array_equal(curve["x"], [-12.8, 0, 12.8])
+    np.testing.assert_array_equal(curve["n"], [2, 2, 2])
+    np.testing.assert_array_equal(curve["k"], [0, 1, 2])
+    with pytest.raises(nn4n.errors.NumericError):  # separated choices: no fit
+        task.psychometric(y, choice=0)
+    with pytest.raises(nn4n.errors.ShapeError):
+        task.sample_conditions(table[:, :5])
+    table[0, cols["freq"]] = 12.0
+    with pytest.raises(nn4n.errors.InvalidArgument):
+        task.sample_conditions(table)
+
+
 def test_vjp_equals_objective_gradient():
     m = Model(3, 12, 2, seed=2, post_noise=0.1)
     x = np.random.default_rng(0).random((3, 9, 3))
