@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"math"
 	"slices"
 	"testing"
 
@@ -131,16 +132,7 @@ func TestSineWaveConverges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := structure.Pycog(structure.DefaultPycog(0, 100, 1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := ctrnn.Config{Init: ctrnn.InitPycog, Alpha: 0.2, RecNoise: 0.05, X0: 0.1, TrainX0: true,
-		TrainBiasRec: true, TrainBiasOut: true, Seed: 100}
-	if err := s.Configure(&cfg); err != nil {
-		t.Fatal(err)
-	}
-	m, err := ctrnn.New(cfg)
+	m, _, err := PycogNetwork(tk, 0, 100, ctrnn.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,5 +202,78 @@ func TestCheckpointResumesExactly(t *testing.T) {
 	}
 	if _, err := Resume(path, Protocol{Task: p3.Task, Seed: 99}); err == nil {
 		t.Error("resuming with another seed was accepted")
+	}
+}
+
+// TestRDMDenseReproducesSong2016 trains pycog's rdm_dense network (N = 100,
+// 80/20 E/I, Dale rectify, readout from E, SGD, λ_Ω = 2) to pycog's
+// criterion (mean of the last five validation accuracies > 85 %), then
+// checks on 100 held-out trials per signed coherence (0 % included) that
+// the psychometric curve rises (each point at least the previous one minus
+// three binomial standard errors), that ±51.2 % is ≥ 95 % correct, and that
+// the trained effective weights obey Dale's law and the masks exactly.
+// About three minutes on two cores; skipped with -short.
+func TestRDMDenseReproducesSong2016(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains for about three minutes")
+	}
+	tk, err := task.New("rdm_dense", task.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, s, err := PycogNetwork(tk, 0, 101, ctrnn.Float64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), m, Protocol{Task: tk, Seed: 101, MaxTrials: 1_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s after %d trials, %.1f s", res.Reason, res.History[len(res.History)-1].Trials, res.Elapsed.Seconds())
+	if !res.Converged {
+		t.Fatalf("rdm_dense did not reach the criterion: %s", res.Reason)
+	}
+	cohs := []float64{-51.2, -25.6, -12.8, -6.4, -3.2, 0, 3.2, 6.4, 12.8, 25.6, 51.2}
+	var conds []task.Condition
+	for _, c := range cohs {
+		for k := 0; k < 100; k++ {
+			conds = append(conds, task.Coherent(c))
+		}
+	}
+	b, err := tk.Trials(task.NewRand(7), conds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := m.Forward(Batch(b), ctrnn.Needs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, err := task.Psychometric(tr.Outputs, b, 0, task.SignedCoherence)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, p := range pts {
+		t.Logf("coherence %+5.1f%%: P(output 1) = %.2f", p.X, p.P())
+		if k > 0 {
+			prev := pts[k-1]
+			se := math.Sqrt(prev.P()*(1-prev.P())/float64(prev.N) + p.P()*(1-p.P())/float64(p.N))
+			if p.P() < prev.P()-3*math.Max(se, 0.01) {
+				t.Errorf("the curve falls from %.2f at %v%% to %.2f at %v%%", prev.P(), prev.X, p.P(), p.X)
+			}
+		}
+	}
+	if lo, hi := pts[0], pts[len(pts)-1]; float64(lo.N-lo.K+hi.K)/float64(lo.N+hi.N) < 0.95 {
+		t.Errorf("accuracy at ±51.2%% is %.2f, want ≥ 0.95", float64(lo.N-lo.K+hi.K)/float64(lo.N+hi.N))
+	}
+	for _, l := range []struct {
+		name       string
+		mask, sign []float64
+	}{{"w_in_eff", s.Input, s.InputSign}, {"w_rec_eff", s.Hidden, s.HiddenSign}, {"w_out_eff", s.Readout, s.ReadoutSign}} {
+		w, _ := m.Array(l.name)
+		for k, v := range w {
+			if l.mask[k] == 0 && v != 0 || l.sign[k]*v < 0 {
+				t.Fatalf("%s[%d] = %v breaks mask %v / sign %v", l.name, k, v, l.mask[k], l.sign[k])
+			}
+		}
 	}
 }

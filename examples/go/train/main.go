@@ -36,31 +36,11 @@ func run(name string, seed uint64, n int, f32 bool, save string) error {
 		return err
 	}
 	spec := tk.Spec()
-	if n == 0 {
-		n = spec.N
-	}
-	in, out := tk.Dims()
-	cfg := ctrnn.Config{Init: ctrnn.InitPycog, Alpha: 0.2, RecNoise: 0.15, X0: 0.1, TrainX0: true, Seed: seed}
+	precision := ctrnn.Float64
 	if f32 {
-		cfg.Precision = ctrnn.Float32
+		precision = ctrnn.Float32
 	}
-	sc := structure.DefaultPycog(in, n, out)
-	sc.ExcReadout = true
-	if name == "rdm_nodale" {
-		sc.NoEI = true
-	}
-	if name == "sinewave" {
-		cfg.TrainBiasRec, cfg.TrainBiasOut, cfg.RecNoise = true, true, 0.05
-		sc.ExcReadout = false
-	}
-	s, err := structure.Pycog(sc)
-	if err != nil {
-		return err
-	}
-	if err := s.Configure(&cfg); err != nil {
-		return err
-	}
-	m, err := ctrnn.New(cfg)
+	m, s, err := train.PycogNetwork(tk, n, seed, precision)
 	if err != nil {
 		return err
 	}
