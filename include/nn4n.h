@@ -31,6 +31,8 @@
  *   A freed, unknown or wrong-kind handle gives NN4N_ERR_INVALID_HANDLE,
  *   never a crash. nn4n_<kind>_free(0) does nothing and returns NN4N_OK; a
  *   second free of the same handle returns NN4N_ERR_INVALID_HANDLE.
+ *   Handles use all 64 bits (the kind is in the high bits): keep them in a
+ *   64-bit integer, never in a double.
  *
  * Threads. Any function may be called from any thread. Distinct handles
  *   run concurrently. A handle is used by one thread at a time: each handle
