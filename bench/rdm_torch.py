@@ -202,6 +202,9 @@ def train(seed, max_seconds=None, max_trials=10_000_000, log=None):
                 reason, capped = f"wall-time cap {max_seconds:.0f} s", True
             if reason:
                 break
+        if max_seconds and time.perf_counter() - t0 >= max_seconds:
+            reason, capped = f"wall-time cap {max_seconds:.0f} s", True
+            break
         b = task.sample(MINIBATCH, "train", seed=1_000_003 * seed + updates)
         net.update(*time_major(b))
         trials += MINIBATCH

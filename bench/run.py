@@ -291,7 +291,7 @@ def micro_round(r, cfg, wt, wo, masks, res):
 def go_round(r, cfg, eng, res):
     # The Go benchmarks have issue 9's shapes; the smoke run takes the smallest.
     go_shapes = [s for s in cfg["shapes"] if s in SHAPES] or SHAPES[:1]
-    shapes = "|".join(f"^N={n}$" for n, _, _ in go_shapes)
+    shapes = "^(" + "|".join(f"N={n}" for n, _, _ in go_shapes) + ")$"
     for name in ("Forward", "TrainStep", "StepGemm"):
         try:
             got = run_go(eng, f"^Benchmark{name}$/{shapes}", cfg["go_benchtime"])
