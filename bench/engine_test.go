@@ -144,3 +144,21 @@ func BenchmarkStep(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStepGemv: the floor of the simulator step B = 1, N = 256: the
+// one product it cannot avoid, (N×(N+I))·z, through the engine's BLAS.
+func BenchmarkStepGemv(b *testing.B) {
+	b.Run("N=256/float64", func(b *testing.B) { gemv[float64](b, 256, 256+nIn) })
+	b.Run("N=256/float32", func(b *testing.B) { gemv[float32](b, 256, 256+nIn) })
+}
+
+func gemv[T linalg.Float](b *testing.B, n, k int) {
+	w, x, y := make([]T, n*k), make([]T, k), make([]T, n)
+	for i := range w {
+		w[i] = T(i%7) * 0.01
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		linalg.Gemv(false, n, k, 1, w, k, x, 0, y)
+	}
+}

@@ -54,6 +54,13 @@ class Data:
         return num["med"] / den["med"]
 
 
+def best_floor(d, prec, shape):
+    """The GEMM floor: the faster of the default-thread and 1-thread runs."""
+    cands = [d.get("floor", f"gogemm_{prec}", shape), d.get("floor", f"gogemm1t_{prec}", shape)]
+    cands = [c for c in cands if c]
+    return min(cands, key=lambda c: c["med"]) if cands else None
+
+
 def r2(x, suffix="×"):
     return "—" if x is None else f"{x:.2f}{suffix}"
 
@@ -133,13 +140,15 @@ def targets_section(d):
     for shape in shapes_of(d):
         if int(shape.split("x")[0]) < 256:
             continue
-        fl = d.get("floor", "gogemm_f32", shape)
+        fl = best_floor(d, "f32", shape)
         py = d.ratio(d.get("forward", "nn4n_f32_out", shape), fl)
         eng = d.ratio(d.get("forward", "go_f32", shape), fl)
+        eng1 = d.ratio(d.get("forward", "go1t_f32", shape), fl)
         ok = None if py is None else py <= FLOOR_SLACK
         summary[f"forward {shape}"] = ok
         lines.append(f"| forward float32 {shape_label(shape)} within 10% of the GEMM floor | binding "
-                     f"{r2(py)} of the floor, Go engine {r2(eng)} (floor {fmt_t(fl and fl['med'])}) | {verdict(ok)} |")
+                     f"{r2(py)} of the floor, Go engine {r2(eng)} (1 thread {r2(eng1)}); floor {fmt_t(fl and fl['med'])} | "
+                     f"{verdict(ok)} |")
     s = d.step.get("capi|float64|threads=default")
     s1 = d.step.get("capi|float64|threads=1")
     s32 = d.step.get("capi|float32|threads=default")
@@ -167,13 +176,14 @@ def train_section(d):
              "`backward`, `step`). nn4n here: `CTRNN.train_steps(x, y, RNNLoss(net), Adam(), n_updates=1)` "
              "(one C call per update); Go engine: `Model.TrainStep` (bench/engine_test.go).", "",
              "| N×B×T | PyTorch nn4n (default threads) | PyTorch nn4n (2 threads) | nn4n float32 (Python) | "
-             "nn4n float64 (Python) | Go engine float32 | Go engine float64 | speed-up float32 | speed-up float64 |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "nn4n float64 (Python) | Go engine float32 | Go engine float32, 1 thread | Go engine float64 | "
+             "speed-up float32 | speed-up float64 |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for s in shapes_of(d):
         t = d.get("train", "torch", s)
         lines.append(f"| {shape_label(s)} | {d.cell('train', 'torch', s)} | {d.cell('train', 'torch_2t', s)} | "
                      f"{d.cell('train', 'nn4n_f32', s)} | {d.cell('train', 'nn4n_f64', s)} | "
-                     f"{d.cell('train', 'go_f32', s)} | {d.cell('train', 'go_f64', s)} | "
+                     f"{d.cell('train', 'go_f32', s)} | {d.cell('train', 'go1t_f32', s)} | {d.cell('train', 'go_f64', s)} | "
                      f"{r2(d.ratio(t, d.get('train', 'nn4n_f32', s)))} | {r2(d.ratio(t, d.get('train', 'nn4n_f64', s)))} |")
     lines += ["", "Speed-up = PyTorch nn4n (default threads) median / nn4n median.", ""]
     return lines
@@ -187,20 +197,32 @@ def forward_section(d):
              "Floor: T bare products (B×N)·(N×N)ᵀ through the same OpenBLAS — Go (`linalg.Gemm`, no Python) "
              "and numpy (`np.matmul(..., out=)`, one Python call per step).", ""]
     for prec, p in (("float32", "f32"), ("float64", "f64")):
+        one = p == "f32"
         lines += [f"### {prec}", "",
                   f"| N×B×T | PyTorch nn4n{' (float32)' if p == 'f64' else ''} | nn4n `net(x)` | nn4n outputs only | "
-                  "Go engine | floor (Go) | floor (numpy) | binding / floor | engine / floor | speed-up vs PyTorch |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+                  "Go engine |" + (" Go engine, 1 thread |" if one else "") + " floor (Go) |" +
+                  (" floor (Go, 1 thread) |" if one else "") + " floor (numpy) | binding / floor | engine / floor |" +
+                  (" engine 1 thread / floor |" if one else "") + " speed-up vs PyTorch |",
+                  "|---|---|---|---|---|" + ("---|" if one else "") + "---|" + ("---|" if one else "") +
+                  "---|---|---|" + ("---|" if one else "") + "---|"]
         for s in shapes_of(d):
-            fl = d.get("floor", f"gogemm_{p}", s)
-            lines.append(
-                f"| {shape_label(s)} | {d.cell('forward', 'torch', s)} | {d.cell('forward', f'nn4n_{p}', s)} | "
-                f"{d.cell('forward', f'nn4n_{p}_out', s)} | {d.cell('forward', f'go_{p}', s)} | "
-                f"{d.cell('floor', f'gogemm_{p}', s)} | {d.cell('floor', f'numpy_{p}', s)} | "
-                f"{r2(d.ratio(d.get('forward', f'nn4n_{p}_out', s), fl))} | {r2(d.ratio(d.get('forward', f'go_{p}', s), fl))} | "
-                f"{r2(d.ratio(d.get('forward', 'torch', s), d.get('forward', f'nn4n_{p}', s)))} |")
+            fl = best_floor(d, p, s)
+            row = (f"| {shape_label(s)} | {d.cell('forward', 'torch', s)} | {d.cell('forward', f'nn4n_{p}', s)} | "
+                   f"{d.cell('forward', f'nn4n_{p}_out', s)} | {d.cell('forward', f'go_{p}', s)} | ")
+            if one:
+                row += f"{d.cell('forward', 'go1t_f32', s)} | "
+            row += f"{d.cell('floor', f'gogemm_{p}', s)} | "
+            if one:
+                row += f"{d.cell('floor', 'gogemm1t_f32', s)} | "
+            row += (f"{d.cell('floor', f'numpy_{p}', s)} | "
+                    f"{r2(d.ratio(d.get('forward', f'nn4n_{p}_out', s), fl))} | {r2(d.ratio(d.get('forward', f'go_{p}', s), fl))} | ")
+            if one:
+                row += f"{r2(d.ratio(d.get('forward', 'go1t_f32', s), fl))} | "
+            row += f"{r2(d.ratio(d.get('forward', 'torch', s), d.get('forward', f'nn4n_{p}', s)))} |"
+            lines.append(row)
         lines.append("")
-    lines += ["Speed-up vs PyTorch compares like with like: `net(x)` on both sides (outputs and rates).", ""]
+    lines += ["Ratios to the floor use the faster of the two Go floors (default threads, 1 thread). Speed-up vs "
+              "PyTorch compares like with like: `net(x)` on both sides (outputs and rates).", ""]
     return lines
 
 
@@ -211,7 +233,10 @@ def step_section(d):
     rows = [("C ABI `nn4n_model_step` (tests/c/bench_step.c), default threads "
              f"(GOMAXPROCS, OpenBLAS = {tuple(th.get('default', []))})", "capi", "threads=default"),
             ("C ABI, `nn4n_set_num_threads(1)`", "capi", "threads=1"),
-            ("Go engine `Model.Step` (no cgo)", "go", "threads=default"),
+            ("Go engine `Model.Step` (Go caller, no C ABI)", "go", "threads=default"),
+            ("Go engine `Model.Step`, 1 thread", "go", "threads=1"),
+            ("floor: the step's one product (N×(N+I))·z, `linalg.Gemv` (Go)", "gogemv", "threads=default"),
+            ("floor, 1 thread", "gogemv", "threads=1"),
             ("Python `nn4n.core.Model.step(state, u)`", "python", "threads=default"),
             ("Python, bare ctypes call of `nn4n_model_step`", "ctypes", "threads=default")]
     for label, path, thr in rows:
@@ -265,6 +290,18 @@ def rdm_section(res):
         lines.append(f"| {name} | {r.get('precision', 'float32')} | {r['seed']} | {r['trials']:,} | {r['updates']:,} | "
                      f"{r['seconds']:.1f} s | {r['trials_per_s']:,.0f} | {'yes' if r['converged'] else 'no'} | "
                      f"{r['final_perf']:.1f} % | {r['reason']} |")
+    eng = res.get("rdm_engine", {})
+    if runs:
+        lines += ["", "| per update (10⁴ trials = 500 updates + 1 validation) | time |", "|---|---|"]
+        for r in runs:
+            name = "nn4n binding Trainer" if r["impl"] == "nn4n" else "PyTorch"
+            lines.append(f"| {name}, {r.get('precision', 'float32')}, seed {r['seed']} (wall time / updates) | "
+                         f"{fmt_t(r['seconds'] / max(r['updates'], 1))} |")
+        if "RDMTrainer|float32" in eng:
+            lines.append(f"| Go engine alone, `train.Trainer` (bench/trainer_test.go), float32 | "
+                         f"{fmt_t(eng['RDMTrainer|float32'] / 500)} |")
+        if "RDMUpdate|float32" in eng:
+            lines.append(f"| Go engine alone, one update without validation, float32 | {fmt_t(eng['RDMUpdate|float32'])} |")
     rr = rdm_ratios(runs)
     if rr:
         per = ", ".join(f"seed {s}: {v:.2f}×" for s, v in rr["per_seed"].items())
@@ -287,6 +324,7 @@ def profiles_section(res):
         "go_forward_256x64x200_f32": "Go CPU profile: forward 256×64×200 float32",
         "go_forward_512x64x200_f32": "Go CPU profile: forward 512×64×200 float32",
         "go_step_256_f64": "Go CPU profile: simulator step B=1, N=256 float64",
+        "go_rdm_update_f32": "Go CPU profile: one rdm_dense update (N=100, B=20, Song-Yang + Ω, SGD) float32",
         "py_train_64x16x100_f32_nn4n": "cProfile: nn4n `CTRNN.train_steps`, 64×16×100 float32 (300 calls)",
         "py_train_64x16x100_torch": "cProfile: PyTorch nn4n train step, 64×16×100 (60 calls)",
     }

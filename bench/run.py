@@ -23,7 +23,7 @@ What is measured (see docs/BENCHMARKS.md for the set-up):
 Environment: BENCH_QUICK=1 (smoke-size run), BENCH_ROUNDS, BENCH_MIN_TIME
 (seconds per measurement), BENCH_MAX_LOAD (0.5) and BENCH_WAIT (seconds to
 wait for the 1-minute load average to fall below it; 600), BENCH_RDM_SEEDS
-("101,102"), BENCH_RDM_CAP (seconds per rdm run; 600), BENCH_TORCH_THREADS2
+("101,102"), BENCH_RDM_CAP (seconds per rdm run; 720), BENCH_TORCH_THREADS2
 (1: also measure PyTorch with 2 threads), BENCH_PROFILE (1), GO (go).
 """
 
@@ -204,15 +204,19 @@ def build_tools(res):
                     "tests/c/bench_step.c", "-Lbuild", "-lnn4n", "-lm", "-lpthread",
                     f"-Wl,-rpath,{ROOT}/build", "-o", step], cwd=ROOT, check=True)
     res["meta"]["go_version"] = subprocess.run([go_cmd(), "version"], capture_output=True, text=True).stdout.strip()
+    res["meta"]["engine_test"] = eng
     return eng, step
 
 
 GO_LINE = re.compile(r"^Benchmark(\w+)/(\S+?)(?:-\d+)?\s+(\d+)\s+([\d.]+) ns/op")
 
 
-def run_go(eng, bench_re, benchtime, extra=()):
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "GOMAXPROCS": "1"}
+
+
+def run_go(eng, bench_re, benchtime, extra=(), env=None):
     r = subprocess.run([eng, "-test.run", "^$", "-test.bench", bench_re, "-test.benchtime", benchtime, *extra],
-                       cwd=HERE, capture_output=True, text=True)
+                       cwd=HERE, capture_output=True, text=True, env=dict(os.environ, **(env or {})))
     if r.returncode != 0:
         raise WorkerError(f"engine.test failed:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
     out = {}
@@ -292,18 +296,25 @@ def go_round(r, cfg, eng, res):
     # The Go benchmarks have issue 9's shapes; the smoke run takes the smallest.
     go_shapes = [s for s in cfg["shapes"] if s in SHAPES] or SHAPES[:1]
     shapes = "^(" + "|".join(f"N={n}" for n, _, _ in go_shapes) + ")$"
-    for name in ("Forward", "TrainStep", "StepGemm"):
-        try:
-            got = run_go(eng, f"^Benchmark{name}$/{shapes}", cfg["go_benchtime"])
-        except WorkerError as e:
-            res["errors"].append(str(e))
-            continue
-        for (bench, sub), sec in got.items():
-            n, b, t, prec = re.match(r"N=(\d+)/B=(\d+)/T=(\d+)/(float\d+)", sub).groups()
-            op = {"Forward": "forward", "TrainStep": "train", "StepGemm": "floor"}[bench]
-            impl = ("go_" if op != "floor" else "gogemm_") + ("f32" if prec == "float32" else "f64")
-            add(res["micro"], f"{op}|{impl}|{n}x{b}x{t}", sec)
-        time.sleep(cfg["settle"])
+    # Default threads (GOMAXPROCS = OpenBLAS threads = 2 here), then float32
+    # with one thread (OPENBLAS_NUM_THREADS = GOMAXPROCS = 1): the thread
+    # policy lever of issue 9.
+    passes = [("", None, "")]
+    if cfg["go_one_thread"]:
+        passes.append(("1t", ONE_THREAD, "/./././^float32$"))
+    for suffix, env, tail in passes:
+        for name in ("Forward", "TrainStep", "StepGemm"):
+            try:
+                got = run_go(eng, f"^Benchmark{name}$/{shapes}{tail}", cfg["go_benchtime"], env=env)
+            except WorkerError as e:
+                res["errors"].append(str(e))
+                continue
+            for (bench, sub), sec in got.items():
+                n, b, t, prec = re.match(r"N=(\d+)/B=(\d+)/T=(\d+)/(float\d+)", sub).groups()
+                op = {"Forward": "forward", "TrainStep": "train", "StepGemm": "floor"}[bench]
+                impl = ("go" if op != "floor" else "gogemm") + suffix + "_" + ("f32" if prec == "float32" else "f64")
+                add(res["micro"], f"{op}|{impl}|{n}x{b}x{t}", sec)
+            time.sleep(cfg["settle"])
 
 
 def step_round(r, cfg, wt, wo, eng, step, res):
@@ -318,10 +329,12 @@ def step_round(r, cfg, wt, wo, eng, step, res):
             for a in abi:
                 add(st, f"abi_overhead|threads={'default' if threads == 0 else '1'}", a)
         time.sleep(cfg["settle"])
-        got = run_go(eng, "^BenchmarkStep$", cfg["go_step_benchtime"])
-        for (_, sub), sec in got.items():
-            add(st, f"go|{sub.split('/')[1]}|threads=default", sec)
-        time.sleep(cfg["settle"])
+        for label, env in (("default", None), ("1", ONE_THREAD)):
+            got = run_go(eng, "^BenchmarkStep(Gemv)?$", cfg["go_step_benchtime"], env=env)
+            for (bench, sub), sec in got.items():
+                path = "go" if bench == "Step" else "gogemv"
+                add(st, f"{path}|{sub.split('/')[1]}|threads={label}", sec)
+            time.sleep(cfg["settle"])
         for prec in ("float64", "float32"):
             for variant in ("python", "ctypes"):
                 v = wo.call("step", precision=prec, variant=variant, min_time=cfg["min_time"])
@@ -367,6 +380,14 @@ def rdm_section(cfg, res):
                 res["errors"].append(str(e))
                 log("error:", str(e).splitlines()[0])
             time.sleep(cfg["settle"])
+    if cfg["rdm_seeds"]:  # the engine alone on the same protocol (bench/trainer_test.go)
+        try:
+            got = run_go(res["meta"]["engine_test"], "^BenchmarkRDM(Update|Trainer)$/^float32$",
+                         "2x" if cfg["quick"] else cfg["rdm_go_benchtime"])
+            for (bench, sub), sec in got.items():
+                res["rdm_engine"][f"{bench}|{sub}"] = sec
+        except WorkerError as e:
+            res["errors"].append(str(e))
     if cfg["rdm_f64"] and cfg["rdm_seeds"]:
         seed = cfg["rdm_seeds"][0]
         log(f"rdm_dense seed {seed}: nn4n float64 (supplement)")
@@ -385,6 +406,7 @@ PROFILES = [  # (name, benchmark pattern, benchtime)
     ("go_forward_256x64x200_f32", "^BenchmarkForward$/^N=256$/^B=64$/^T=200$/^float32$", "40x"),
     ("go_forward_512x64x200_f32", "^BenchmarkForward$/^N=512$/^B=64$/^T=200$/^float32$", "15x"),
     ("go_step_256_f64", "^BenchmarkStep$/^N=256$/^float64$", "200000x"),
+    ("go_rdm_update_f32", "^BenchmarkRDMUpdate$/^float32$", "400x"),
 ]
 
 
@@ -442,10 +464,12 @@ def config(args):
            "go_step_benchtime": "2000x" if smoke else ("20000x" if quick else "1s"),
            "step_n": 2000 if smoke else (20000 if quick else 200000),
            "settle": 0.0 if smoke else 0.25,
+           "go_one_thread": not smoke,
+           "rdm_go_benchtime": "8x",
            "torch_threads2": bool(env_num("BENCH_TORCH_THREADS2", 0 if (quick or smoke) else 1, int)),
            "rdm_seeds": [int(s) for s in os.environ.get("BENCH_RDM_SEEDS", "101" if quick else "101,102").split(",")
                          if s] if not smoke else [],
-           "rdm_cap": env_num("BENCH_RDM_CAP", 8.0 if quick else 600.0),
+           "rdm_cap": env_num("BENCH_RDM_CAP", 6.0 if quick else 720.0),
            "rdm_f64": not quick and not smoke and bool(env_num("BENCH_RDM_F64", 1, int)),
            "profile": not quick and not smoke and bool(env_num("BENCH_PROFILE", 1, int)),
            "max_load": env_num("BENCH_MAX_LOAD", 0.5),
@@ -481,7 +505,7 @@ def main():
         return 2
 
     res = {"meta": {"config": {k: v for k, v in cfg.items()}, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")},
-           "sections": {}, "micro": {}, "step": {}, "rdm": [], "profiles": {}, "errors": []}
+           "sections": {}, "micro": {}, "step": {}, "rdm": [], "rdm_engine": {}, "profiles": {}, "errors": []}
     t_start = time.time()
     if args.smoke:
         r = subprocess.run([PY, os.path.join(HERE, "check_rdm_torch.py")], env=dict(os.environ, **TLS),
