@@ -301,7 +301,7 @@ def go_round(r, cfg, eng, res):
     # policy lever of issue 9.
     passes = [("", None, "")]
     if cfg["go_one_thread"]:
-        passes.append(("1t", ONE_THREAD, "/./././^float32$"))
+        passes.append(("1t", ONE_THREAD, "/././^float32$"))
     for suffix, env, tail in passes:
         for name in ("Forward", "TrainStep", "StepGemm"):
             try:
