@@ -337,3 +337,14 @@ func set[T any](dst *T) func(T, error) error {
 		return err
 	}
 }
+
+// keyed acquires handle h with get and reads the key argument: the
+// prologue of every keyed export.
+func keyed[T any](get func(C.uint64_t) (T, error), h C.uint64_t, key *C.nn4n_cchar) (T, string, error) {
+	obj, err := get(h)
+	if err != nil {
+		return obj, "", err
+	}
+	k, err := goString(key, "key")
+	return obj, k, err
+}

@@ -117,11 +117,7 @@ func nn4n_model_free(h C.uint64_t) C.int32_t {
 func nn4n_model_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.int32_t {
 	var s scope
 	return s.run("nn4n_model_set_f64", func() error {
-		mo, err := s.model(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		mo, k, err := keyed(s.model, h, key)
 		if err != nil {
 			return err
 		}
@@ -139,11 +135,7 @@ func nn4n_model_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.int32
 func nn4n_model_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.int32_t {
 	var s scope
 	return s.run("nn4n_model_get_f64", func() error {
-		mo, err := s.model(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		mo, k, err := keyed(s.model, h, key)
 		if err != nil {
 			return err
 		}
@@ -166,11 +158,7 @@ func nn4n_model_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.int3
 func nn4n_model_set_str(h C.uint64_t, key, value *C.nn4n_cchar) C.int32_t {
 	var s scope
 	return s.run("nn4n_model_set_str", func() error {
-		mo, err := s.model(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		mo, k, err := keyed(s.model, h, key)
 		if err != nil {
 			return err
 		}
@@ -189,11 +177,7 @@ func nn4n_model_set_str(h C.uint64_t, key, value *C.nn4n_cchar) C.int32_t {
 func nn4n_model_get_str(h C.uint64_t, key *C.nn4n_cchar, buf *C.char, n C.int64_t, needed *C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_model_get_str", func() error {
-		mo, err := s.model(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		mo, k, err := keyed(s.model, h, key)
 		if err != nil {
 			return err
 		}
@@ -219,11 +203,7 @@ func (mo *modelObj) shape(k string) (int, int, error) {
 func nn4n_model_shape(h C.uint64_t, key *C.nn4n_cchar, rows, cols *C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_model_shape", func() error {
-		mo, err := s.model(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		mo, k, err := keyed(s.model, h, key)
 		if err != nil {
 			return err
 		}
@@ -243,11 +223,7 @@ func nn4n_model_shape(h C.uint64_t, key *C.nn4n_cchar, rows, cols *C.int64_t) C.
 func nn4n_model_get_array(h C.uint64_t, key *C.nn4n_cchar, out *C.double, n C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_model_get_array", func() error {
-		mo, err := s.model(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		mo, k, err := keyed(s.model, h, key)
 		if err != nil {
 			return err
 		}
@@ -272,11 +248,7 @@ func nn4n_model_get_array(h C.uint64_t, key *C.nn4n_cchar, out *C.double, n C.in
 func nn4n_model_set_array(h C.uint64_t, key *C.nn4n_cchar, values *C.nn4n_cdouble, n C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_model_set_array", func() error {
-		mo, err := s.model(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		mo, k, err := keyed(s.model, h, key)
 		if err != nil {
 			return err
 		}
@@ -563,11 +535,7 @@ func nn4n_model_loss(h, objective C.uint64_t, input *C.nn4n_cdouble, inLen C.int
 func nn4n_model_get_grad(h C.uint64_t, key *C.nn4n_cchar, out *C.double, n C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_model_get_grad", func() error {
-		mo, err := s.model(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		mo, k, err := keyed(s.model, h, key)
 		if err != nil {
 			return err
 		}

@@ -239,11 +239,7 @@ func nonNegative(key string, v float64) (float64, error) {
 func nn4n_objective_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.int32_t {
 	var s scope
 	return s.run("nn4n_objective_set_f64", func() error {
-		o, err := s.objectiveObj(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		o, k, err := keyed(s.objectiveObj, h, key)
 		if err != nil {
 			return err
 		}
@@ -273,11 +269,7 @@ func nn4n_objective_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.i
 func nn4n_objective_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.int32_t {
 	var s scope
 	return s.run("nn4n_objective_get_f64", func() error {
-		o, err := s.objectiveObj(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		o, k, err := keyed(s.objectiveObj, h, key)
 		if err != nil {
 			return err
 		}
@@ -313,11 +305,7 @@ func nn4n_objective_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.
 func nn4n_objective_set_str(h C.uint64_t, key, value *C.nn4n_cchar) C.int32_t {
 	var s scope
 	return s.run("nn4n_objective_set_str", func() error {
-		o, err := s.objectiveObj(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		o, k, err := keyed(s.objectiveObj, h, key)
 		if err != nil {
 			return err
 		}
@@ -370,11 +358,7 @@ func nn4n_objective_set_str(h C.uint64_t, key, value *C.nn4n_cchar) C.int32_t {
 func nn4n_objective_get_str(h C.uint64_t, key *C.nn4n_cchar, buf *C.char, n C.int64_t, needed *C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_objective_get_str", func() error {
-		o, err := s.objectiveObj(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		o, k, err := keyed(s.objectiveObj, h, key)
 		if err != nil {
 			return err
 		}

@@ -87,11 +87,7 @@ func optimizerField(o optim.Optimizer, k string) (*float64, *bool, error) {
 func nn4n_optimizer_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.int32_t {
 	var s scope
 	return s.run("nn4n_optimizer_set_f64", func() error {
-		o, err := s.optimizer(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		o, k, err := keyed(s.optimizer, h, key)
 		if err != nil {
 			return err
 		}
@@ -128,11 +124,7 @@ func nn4n_optimizer_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.i
 func nn4n_optimizer_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.int32_t {
 	var s scope
 	return s.run("nn4n_optimizer_get_f64", func() error {
-		o, err := s.optimizer(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		o, k, err := keyed(s.optimizer, h, key)
 		if err != nil {
 			return err
 		}

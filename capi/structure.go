@@ -160,11 +160,7 @@ func (so *structureObj) scalar(k string) (f *float64, i *int, b *bool, seed *uin
 func nn4n_structure_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.int32_t {
 	var s scope
 	return s.run("nn4n_structure_set_f64", func() error {
-		so, err := s.structure(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		so, k, err := keyed(s.structure, h, key)
 		if err != nil {
 			return err
 		}
@@ -204,11 +200,7 @@ func nn4n_structure_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.i
 func nn4n_structure_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.int32_t {
 	var s scope
 	return s.run("nn4n_structure_get_f64", func() error {
-		so, err := s.structure(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		so, k, err := keyed(s.structure, h, key)
 		if err != nil {
 			return err
 		}
@@ -255,11 +247,7 @@ func nn4n_structure_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.
 func nn4n_structure_set_str(h C.uint64_t, key, value *C.nn4n_cchar) C.int32_t {
 	var s scope
 	return s.run("nn4n_structure_set_str", func() error {
-		so, err := s.structure(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		so, k, err := keyed(s.structure, h, key)
 		if err != nil {
 			return err
 		}
@@ -299,11 +287,7 @@ func ints(key string, v []float64, lo, hi float64) ([]int, error) {
 func nn4n_structure_set_array(h C.uint64_t, key *C.nn4n_cchar, values *C.nn4n_cdouble, n C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_structure_set_array", func() error {
-		so, err := s.structure(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		so, k, err := keyed(s.structure, h, key)
 		if err != nil {
 			return err
 		}
@@ -444,11 +428,7 @@ func (so *structureObj) mask(k string) ([]float64, int, int, error) {
 func nn4n_structure_shape(h C.uint64_t, key *C.nn4n_cchar, rows, cols *C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_structure_shape", func() error {
-		so, err := s.structure(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		so, k, err := keyed(s.structure, h, key)
 		if err != nil {
 			return err
 		}
@@ -468,11 +448,7 @@ func nn4n_structure_shape(h C.uint64_t, key *C.nn4n_cchar, rows, cols *C.int64_t
 func nn4n_structure_get_array(h C.uint64_t, key *C.nn4n_cchar, out *C.double, n C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_structure_get_array", func() error {
-		so, err := s.structure(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		so, k, err := keyed(s.structure, h, key)
 		if err != nil {
 			return err
 		}
@@ -520,11 +496,7 @@ func (so *structureObj) indices(k string, area C.int64_t) ([]int, error) {
 func nn4n_structure_index_count(h C.uint64_t, key *C.nn4n_cchar, area C.int64_t, count *C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_structure_index_count", func() error {
-		so, err := s.structure(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		so, k, err := keyed(s.structure, h, key)
 		if err != nil {
 			return err
 		}
@@ -544,11 +516,7 @@ func nn4n_structure_index_count(h C.uint64_t, key *C.nn4n_cchar, area C.int64_t,
 func nn4n_structure_indices(h C.uint64_t, key *C.nn4n_cchar, area C.int64_t, out *C.double, n C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_structure_indices", func() error {
-		so, err := s.structure(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		so, k, err := keyed(s.structure, h, key)
 		if err != nil {
 			return err
 		}

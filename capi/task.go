@@ -73,11 +73,7 @@ func nn4n_task_free(h C.uint64_t) C.int32_t {
 func nn4n_task_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.int32_t {
 	var s scope
 	return s.run("nn4n_task_set_f64", func() error {
-		to, err := s.task(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		to, k, err := keyed(s.task, h, key)
 		if err != nil {
 			return err
 		}
@@ -119,11 +115,7 @@ func nn4n_task_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.int32_
 func nn4n_task_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.int32_t {
 	var s scope
 	return s.run("nn4n_task_get_f64", func() error {
-		to, err := s.task(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		to, k, err := keyed(s.task, h, key)
 		if err != nil {
 			return err
 		}
@@ -244,11 +236,7 @@ func conditions(dst []float64, b *task.Batch) {
 func nn4n_task_shape(h C.uint64_t, key *C.nn4n_cchar, rows, cols *C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_task_shape", func() error {
-		to, err := s.task(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		to, k, err := keyed(s.task, h, key)
 		if err != nil {
 			return err
 		}
@@ -268,11 +256,7 @@ func nn4n_task_shape(h C.uint64_t, key *C.nn4n_cchar, rows, cols *C.int64_t) C.i
 func nn4n_task_get_array(h C.uint64_t, key *C.nn4n_cchar, out *C.double, n C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_task_get_array", func() error {
-		to, err := s.task(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		to, k, err := keyed(s.task, h, key)
 		if err != nil {
 			return err
 		}

@@ -110,11 +110,7 @@ func (t *trainerObj) field(k string) *int {
 func nn4n_trainer_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.int32_t {
 	var s scope
 	return s.run("nn4n_trainer_set_f64", func() error {
-		t, err := s.trainer(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		t, k, err := keyed(s.trainer, h, key)
 		if err != nil {
 			return err
 		}
@@ -158,11 +154,7 @@ func nn4n_trainer_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.int
 func nn4n_trainer_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.int32_t {
 	var s scope
 	return s.run("nn4n_trainer_get_f64", func() error {
-		t, err := s.trainer(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		t, k, err := keyed(s.trainer, h, key)
 		if err != nil {
 			return err
 		}
@@ -216,11 +208,7 @@ func nn4n_trainer_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.in
 func nn4n_trainer_get_str(h C.uint64_t, key *C.nn4n_cchar, buf *C.char, n C.int64_t, needed *C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_trainer_get_str", func() error {
-		t, err := s.trainer(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		t, k, err := keyed(s.trainer, h, key)
 		if err != nil {
 			return err
 		}
@@ -307,11 +295,7 @@ func nn4n_trainer_cancel(h C.uint64_t) C.int32_t {
 func nn4n_trainer_shape(h C.uint64_t, key *C.nn4n_cchar, rows, cols *C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_trainer_shape", func() error {
-		t, err := s.trainer(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		t, k, err := keyed(s.trainer, h, key)
 		if err != nil {
 			return err
 		}
@@ -337,11 +321,7 @@ func (t *trainerObj) history() []train.Record {
 func nn4n_trainer_get_array(h C.uint64_t, key *C.nn4n_cchar, out *C.double, n C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_trainer_get_array", func() error {
-		t, err := s.trainer(h)
-		if err != nil {
-			return err
-		}
-		k, err := goString(key, "key")
+		t, k, err := keyed(s.trainer, h, key)
 		if err != nil {
 			return err
 		}
