@@ -31,6 +31,7 @@
 // makes one from a seed), so the same seed gives the same batches.
 //
 // The metrics (Choices, PercentCorrect, MinConditionPercentCorrect,
-// ByCondition, Psychometric, FitCumGauss, RMSE) take the outputs a network
-// produced for a batch, B×T×O in the batch's layout, and the batch.
+// ByCondition, Psychometric, PsychometricBy, FitCumGauss, RMSE,
+// AnalyzeMultisensory) take the outputs a network produced for a batch,
+// B×T×O in the batch's layout, and the batch.
 package task

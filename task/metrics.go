@@ -147,10 +147,26 @@ func (p PsychPoint) P() float64 { return float64(p.K) / float64(p.N) }
 // Psychometric returns, for each value of x(condition) over the non-catch
 // trials, how often the output choice was chosen, sorted by X. For the rdm
 // tasks pass x = SignedCoherence and choice = 0, since positive coherence
-// favours output 0.
+// favours output 0; for multisensory and romo, x = Frequency.
 func Psychometric(y []float64, b *Batch, choice int, x func(Condition) float64) ([]PsychPoint, error) {
+	curves, err := PsychometricBy(y, b, choice, x, func(Condition) string { return "" })
+	if err != nil {
+		return nil, err
+	}
+	return curves[""], nil
+}
+
+// PsychometricBy is Psychometric with the non-catch trials split by
+// group(condition): one curve per group value, each sorted by X. Group by
+// the modality (func(c Condition) string { return c.Modality }) for
+// multisensory's visual, auditory and combined curves. A group without
+// trials has no entry.
+func PsychometricBy(y []float64, b *Batch, choice int, x func(Condition) float64, group func(Condition) string) (map[string][]PsychPoint, error) {
 	if x == nil {
 		return nil, errors.New("task: nil stimulus function")
+	}
+	if group == nil {
+		return nil, errors.New("task: nil group function")
 	}
 	ch, err := Choices(y, b)
 	if err != nil {
@@ -159,8 +175,12 @@ func Psychometric(y []float64, b *Batch, choice int, x func(Condition) float64) 
 	if choice < 0 || choice >= b.O {
 		return nil, fmt.Errorf("task: choice %d outside [0, %d)", choice, b.O)
 	}
-	idx := map[float64]int{}
-	var pts []PsychPoint
+	type key struct {
+		g string
+		x float64
+	}
+	idx := map[key]int{}
+	curves := map[string][]PsychPoint{}
 	for i, tr := range b.Trials {
 		if tr.Cond.Catch {
 			continue
@@ -169,20 +189,24 @@ func Psychometric(y []float64, b *Batch, choice int, x func(Condition) float64) 
 		if math.IsNaN(v) {
 			return nil, fmt.Errorf("task: stimulus value of trial %d is NaN", i)
 		}
-		k, ok := idx[v]
+		g := group(tr.Cond)
+		k, ok := idx[key{g, v}]
 		if !ok {
-			k = len(pts)
-			idx[v] = k
-			pts = append(pts, PsychPoint{X: v})
+			k = len(curves[g])
+			idx[key{g, v}] = k
+			curves[g] = append(curves[g], PsychPoint{X: v})
 		}
+		pts := curves[g]
 		pts[k].N++
 		if ch[i] == choice {
 			pts[k].K++
 		}
 	}
-	if len(pts) == 0 {
+	if len(curves) == 0 {
 		return nil, errors.New("task: no non-catch trials")
 	}
-	sort.Slice(pts, func(i, j int) bool { return pts[i].X < pts[j].X })
-	return pts, nil
+	for _, pts := range curves {
+		sort.Slice(pts, func(i, j int) bool { return pts[i].X < pts[j].X })
+	}
+	return curves, nil
 }
