@@ -212,6 +212,74 @@ int main(int argc, char **argv)
     put_model_array(m2, "w_rec_eff", "s_w_rec_eff");
     put_model_array(m2, "w_in_eff", "s_w_in_eff");
 
+    /* F: task conditions and psychometric curves. mante: one trial per row
+     * of a conditions table (a catch row last), seed 7. rdm_dense: 8 trials
+     * at each of 5 signed coherences, seed 8, synthetic outputs whose
+     * choices overlap between stimuli (so the fit exists), the curve of
+     * output 0 and its fit. */
+    {
+        enum { C = NN4N_TASK_CONDITION_COLUMNS, MB = 5, PB = 40, NS = 5 };
+        static const double mrow[MB][5] = {
+            /* context, coh_motion, coh_colour, sign_motion, sign_colour */
+            {1, 5, 15, 1, -1}, {2, 5, 15, 1, -1}, {1, 50, 5, -1, 1}, {2, 15, 50, -1, -1}, {0, 0, 0, 0, 0}};
+        static const double sc[NS] = {-12.8, -3.2, 0, 3.2, 12.8};
+        double req[PB * C], table[3 * NS], fit[4], *yp;
+        uint64_t tk;
+        int64_t rows, cols, points, Tp;
+        const char *keys[4] = {"input", "target", "mask", "conditions"};
+
+        memset(req, 0, sizeof req);
+        for (b = 0; b < MB; b++) {
+            for (k = 0; k < 5; k++) {
+                req[b * C + 4 + k] = mrow[b][k];
+            }
+        }
+        req[(MB - 1) * C + 0] = 1; /* catch */
+        put("mante_request", req, MB, C);
+        check(nn4n_task_create("mante", 20, &tk), "task mante");
+        check(nn4n_task_sample_conditions(tk, req, MB * C, 7), "sample_conditions mante");
+        for (k = 0; k < 4; k++) {
+            char name[64];
+            double *buf;
+            check(nn4n_task_shape(tk, keys[k], &rows, &cols), keys[k]);
+            buf = calloc((size_t)(rows * cols + 1), sizeof(double));
+            check(nn4n_task_get_array(tk, keys[k], buf, rows * cols), keys[k]);
+            snprintf(name, sizeof name, "mante_%s", keys[k]);
+            put(name, buf, rows, cols);
+            free(buf);
+        }
+        check(nn4n_task_free(tk), "free");
+
+        memset(req, 0, sizeof req);
+        for (b = 0; b < PB; b++) {
+            double s_ = sc[b % NS];
+            req[b * C + 2] = fabs(s_);
+            req[b * C + 3] = s_ < 0 ? -1 : 1;
+        }
+        put("psy_request", req, PB, C);
+        check(nn4n_task_create("rdm_dense", 20, &tk), "task rdm_dense");
+        check(nn4n_task_sample_conditions(tk, req, PB * C, 8), "sample_conditions rdm_dense");
+        check(nn4n_task_shape(tk, "target", &rows, &cols), "target");
+        Tp = cols / O;
+        yp = calloc((size_t)(PB * Tp * O), sizeof(double));
+        for (b = 0; b < PB; b++) {
+            for (t = 0; t < Tp; t++) {
+                yp[(b * Tp + t) * O + 0] = sin(1.7 * b + 0.3) + 0.2 * sc[b % NS];
+            }
+        }
+        put("psy_y", yp, PB, Tp * O);
+        check(nn4n_task_psychometric(tk, yp, PB * Tp * O, 0, NULL, 0, &points, NULL, 0), "psychometric size");
+        if (points != NS) {
+            fprintf(stderr, "reference: psychometric: %lld points, want %d\n", (long long)points, NS);
+            return 1;
+        }
+        check(nn4n_task_psychometric(tk, yp, PB * Tp * O, 0, table, 3 * NS, &points, fit, 4), "psychometric");
+        put("psy_table", table, NS, 3);
+        put("psy_fit", fit, 1, 4);
+        free(yp);
+        check(nn4n_task_free(tk), "free");
+    }
+
     check(nn4n_model_free(m2), "free");
     check(nn4n_structure_free(s), "free");
     check(nn4n_optimizer_free(opt), "free");

@@ -1,7 +1,14 @@
 function tests = test_interface()
 %TEST_INTERFACE The prototype file, the MEX gateway and the header agree.
 tests = {@prototypeFileHasLoadlibraryLayout, @prototypeMatchesGateway, @constantsMatchLibrary, ...
-    @gatewayRejectsBadCalls, @gatewayPassesNullForEmpty, @signatureCheckerCatchesShiftedOutputs};
+    @gatewayRejectsBadCalls, @gatewayPassesNullForEmpty, @signatureCheckerCatchesShiftedOutputs, ...
+    @everyHeaderFunctionIsWrapped};
+end
+
+function declared = headerFunctions()
+% The functions include/nn4n.h declares (sorted, unique).
+header = fileread(fullfile(fileparts(mfilename('fullpath')), '..', '..', '..', 'include', 'nn4n.h'));
+declared = unique(cellfun(@(c) c{1}, regexp(header, '^[a-z_0-9 ]+\*? ?(nn4n_\w+)\(', 'tokens', 'lineanchors'), 'UniformOutput', false));
 end
 
 function [m, s, e, thunk] = proto()
@@ -16,8 +23,7 @@ expectTrue(isstruct(m) && isscalar(m), 'methodinfo is a scalar struct');
 fields = {'name', 'calltype', 'LHS', 'RHS', 'alias', 'thunkname'};
 expectTrue(all(isfield(m, fields)), 'methodinfo has %s', strjoin(fields, ', '));
 n = numel(m.name);
-header = fileread(fullfile(fileparts(mfilename('fullpath')), '..', '..', '..', 'include', 'nn4n.h'));
-declared = unique(cellfun(@(c) c{1}, regexp(header, '^[a-z_0-9 ]+\*? ?(nn4n_\w+)\(', 'tokens', 'lineanchors'), 'UniformOutput', false));
+declared = headerFunctions();
 expectTrue(n == numel(declared), 'prototype file lists %d functions, the header declares %d', n, numel(declared));
 allowed = {'int32', 'int64', 'uint64', 'double', 'cstring', 'doublePtr', 'int64Ptr', 'uint64Ptr', 'int32Ptr'};
 for k = 1:n
@@ -121,4 +127,52 @@ expectTrue(numel(p) == 1 && ~isempty(strfind(p{1}, 'nn4n_model_shape')), 'a drop
 sigs(k) = [];
 p = nn4n.internal.checkSignatures(sigs, m);
 expectTrue(numel(p) == 1 && ~isempty(strfind(p{1}, 'not loaded')), 'a missing function is caught');
+end
+
+function everyHeaderFunctionIsWrapped()
+% Every function include/nn4n.h declares is called by the +nn4n package
+% (the generated prototype file and constants aside): named in a call, or
+% made from a class's Prefix ('nn4n_task', ...) and a suffix of Object.m
+% ([obj.Prefix '_free'], ...), or from a prefix passed to getMatrix and its
+% suffixes (_shape, _get_array). Only the functions of `exempt` are left to
+% nn4n.internal.call on purpose.
+exempt = {'nn4n_version_number'};   % nn4n.version gives the string; constantsMatchLibrary checks the number
+pkg = fullfile(fileparts(mfilename('fullpath')), '..', '+nn4n');
+code = '';
+for d = {pkg, fullfile(pkg, '+internal')}
+    files = dir(fullfile(d{1}, '*.m'));
+    for k = 1:numel(files)
+        if any(strcmp(files(k).name, {'nn4n_proto.m', 'nn4n_constants.m'}))
+            continue
+        end
+        text = fileread(fullfile(d{1}, files(k).name));
+        code = [code, regexprep(text, '^\s*%[^\n]*', '', 'lineanchors'), sprintf('\n')]; %#ok<AGROW>
+    end
+end
+tok = @(text, re) cellfun(@(c) c{1}, regexp(text, re, 'tokens'), 'UniformOutput', false);
+named = tok(code, '''(nn4n_\w+)''');
+objSuffixes = tok(fileread(fullfile(pkg, '+internal', 'Object.m')), '\[obj\.Prefix ''(_\w+)''\]');
+matSuffixes = tok(fileread(fullfile(pkg, '+internal', 'getMatrix.m')), '\[prefix ''(_\w+)''\]');
+classPrefixes = tok(code, 'Prefix = ''(nn4n_[a-z]+)''');
+matPrefixes = tok(code, 'getMatrix\(''(nn4n_[a-z]+)''');
+expectTrue(numel(objSuffixes) >= 5 && numel(matSuffixes) == 2 && numel(classPrefixes) >= 6, ...
+    'helpers found: %d Object suffixes, %d getMatrix suffixes, %d classes', ...
+    numel(objSuffixes), numel(matSuffixes), numel(classPrefixes));
+composed = {};
+for p = classPrefixes
+    composed = [composed, strcat(p{1}, objSuffixes)]; %#ok<AGROW>
+end
+for p = matPrefixes
+    composed = [composed, strcat(p{1}, matSuffixes)]; %#ok<AGROW>
+end
+declared = headerFunctions();
+wrapped = intersect(declared, [named, composed]);
+missing = setdiff(declared, [wrapped, exempt]);
+expectTrue(isempty(missing), 'header functions with no MATLAB wrapper: %s', strjoin(missing, ', '));
+expectTrue(isempty(intersect(exempt, wrapped)), 'exempt but wrapped (drop from the list): %s', ...
+    strjoin(intersect(exempt, wrapped), ', '));
+expectTrue(numel(wrapped) == numel(declared) - numel(exempt), ...
+    '%d of %d header functions wrapped (%d exempt)', numel(wrapped), numel(declared), numel(exempt));
+expectTrue(all(ismember({'nn4n_task_sample_conditions', 'nn4n_task_psychometric'}, named)), ...
+    'nn4n.Task calls nn4n_task_sample_conditions and nn4n_task_psychometric');
 end

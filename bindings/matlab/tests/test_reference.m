@@ -4,7 +4,8 @@ function tests = test_reference()
 %   loss, train and structure masks must agree to the last bit; the shapes
 %   check the orientation conventions (weights (post, pre), sequences [X T B]).
 tests = {@weightsAreTheLibrarys, @forwardMatches, @forwardWithTrialX0, @stepMatches, ...
-    @gradientsMatch, @lossMatches, @trainMatches, @structureMatches};
+    @gradientsMatch, @lossMatches, @trainMatches, @structureMatches, @taskConditionsMatch, ...
+    @psychometricMatches};
 end
 
 function net = model()
@@ -117,4 +118,41 @@ expectClose(s.unit_sign, refMatrix(ref.s_unit_sign), 0, 'unit_sign');
 net = nn4n.CTRNN(s, 'seed', 9);
 expectClose(net.w_rec_eff, refMatrix(ref.s_w_rec_eff), 0, 'w_rec_eff');
 expectClose(net.w_in_eff, refMatrix(ref.s_w_in_eff), 0, 'w_in_eff');
+end
+
+function taskConditionsMatch()
+% mante trials made from a conditions table (a catch row last), seed 7.
+ref = reference();
+task = nn4n.Task('mante');
+C = refMatrix(ref.mante_request);
+b = task.sampleConditions(C, 'seed', 7);
+B = ref.mante_input.rows;
+I = task.get('inputs');
+O = task.get('outputs');
+T = ref.mante_input.cols / I;
+expectTrue(B == 5 && size(C, 1) == B, 'one trial per row');
+expectClose(b.input, reshape(ref.mante_input.v, I, T, B), 0, 'input');
+expectClose(b.target, reshape(ref.mante_target.v, O, T, B), 0, 'target');
+expectClose(b.mask, reshape(ref.mante_mask.v, O, T, B), 0, 'mask');
+expectClose(b.conditions, refMatrix(ref.mante_conditions), 0, 'conditions');
+expectClose(b.steps, b.conditions(:, 14), 0, 'steps');
+% The request's stimulus columns come back; the task set choice and steps.
+cols = [1 3:13];
+expectClose(b.conditions(:, cols), C(:, cols), 0, 'stimulus columns as asked');
+expectClose(b.conditions(:, 2), [0; 1; 1; 1; -1], 0, 'choice (0-based, -1 for the catch trial)');
+end
+
+function psychometricMatches()
+% rdm_dense at 5 signed coherences, synthetic outputs: the curve and its fit.
+ref = reference();
+task = nn4n.Task('rdm_dense');
+b = task.sampleConditions(refMatrix(ref.psy_request), 'seed', 8);
+[O, T, B] = size(b.target);
+y = reshape(ref.psy_y.v, O, T, B);   % the row-major B-by-T-by-O outputs
+p = task.psychometric(y);
+expectClose([p.x p.n p.k], refMatrix(ref.psy_table), 0, 'table (x, n, k)');
+expectClose([p.fit.mu p.fit.sigma p.fit.mu_se p.fit.sigma_se], refMatrix(ref.psy_fit), 0, 'fit');
+expectClose(p.k.', [0 2 4 6 8], 0, 'choices of output 1 rise with coherence');
+p2 = task.psychometric(y, 'fit', false);
+expectTrue(~isfield(p2, 'fit') && isequal([p2.x p2.n p2.k], [p.x p.n p.k]), 'fit false: the table alone');
 end
