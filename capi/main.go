@@ -44,8 +44,7 @@ func nn4n_set_num_threads(n C.int64_t) C.int32_t {
 		if err != nil {
 			return err
 		}
-		runtime.GOMAXPROCS(k)
-		linalg.SetThreads(k)
+		runtime.GOMAXPROCS(k) // OpenBLAS stays single-threaded: the engine splits batches
 		return nil
 	})
 }

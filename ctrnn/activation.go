@@ -41,13 +41,7 @@ func derivative[T linalg.Float](f Activation, x, fx, out []T) {
 	out = out[:len(x)]
 	switch f {
 	case ReLU:
-		for i, v := range x {
-			if v > 0 {
-				out[i] = 1
-			} else {
-				out[i] = 0
-			}
-		}
+		step(x, out)
 	case Tanh:
 		for i, v := range fx[:len(x)] {
 			out[i] = 1 - v*v
@@ -72,6 +66,28 @@ func derivative[T linalg.Float](f Activation, x, fx, out []T) {
 	case Linear:
 		for i := range out {
 			out[i] = 1
+		}
+	}
+}
+
+// step sets out = 1 where x > 0 and 0 elsewhere, from the sign and
+// magnitude bits, without a branch: the signs of a network's states are
+// unpredictable and a mispredicted branch costs more than the arithmetic.
+func step[T linalg.Float](x, out []T) {
+	out = out[:len(x)]
+	switch x := any(x).(type) {
+	case []float64:
+		o := any(out).([]float64)
+		for i, v := range x {
+			// −b has its top bit set iff b > 0 or b = −0.0's bits, which ^b excludes.
+			b := int64(math.Float64bits(v))
+			o[i] = float64(uint64(-b&^b) >> 63)
+		}
+	case []float32:
+		o := any(out).([]float32)
+		for i, v := range x {
+			b := int64(int32(math.Float32bits(v)))
+			o[i] = float32(uint64(-b&^b) >> 63)
 		}
 	}
 }

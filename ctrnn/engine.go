@@ -10,15 +10,13 @@ import (
 // count in Ω.
 const omegaBound = 1e-20
 
-// engine runs the dynamics in precision T on time-major workspaces. Step t
-// of trial b of an array with k columns starts at (t·B + b)·k. x and r hold
-// steps 0…T, everything else steps 1…T.
-type engine[T linalg.Float] struct {
+// params holds a model's parameters in the compute precision T, shared by
+// the workers of a runner.
+type params[T linalg.Float] struct {
 	act        Activation
 	head       Head
 	nI, nN, nO int
 
-	// Parameters in the compute precision.
 	wIn   []T // N×I effective
 	wRecA []T // N×N, diag(α)·W_rec effective
 	wOut  []T // O×N effective
@@ -32,12 +30,31 @@ type engine[T linalg.Float] struct {
 	// pycog input model
 	inputOn        bool
 	u0, inputScale T
+	// Which noises the configuration has.
+	inNoise, preNoise, recNoise, postNoise bool
+}
+
+func newParams[T linalg.Float](i, n, o int) *params[T] {
+	return &params[T]{
+		nI: i, nN: n, nO: o,
+		wIn: make([]T, n*i), wRecA: make([]T, n*n), wOut: make([]T, o*n),
+		bias: make([]T, n), bOut: make([]T, o),
+		alpha: make([]T, n), keep: make([]T, n), pre: make([]T, n), rec: make([]T, n),
+	}
+}
+
+// engine runs the dynamics of nB consecutive trials of a batch, starting
+// with trial first, in precision T on time-major workspaces. Step t of
+// trial b of an array with k columns starts at (t·nB + b)·k. x and r hold
+// steps 0…T, everything else steps 1…T.
+type engine[T linalg.Float] struct {
+	*params[T]
 
 	// Forward workspaces for nB trials of nT steps.
-	nB, nT   int
-	u        []T // T·B·I
-	x, r, fx []T // (T+1)·B·N; fx aliases r without post noise
-	a, y     []T // T·B·O
+	nB, nT, first int
+	u             []T // T·B·I
+	x, r, fx      []T // (T+1)·B·N; fx aliases r without post noise
+	a, y          []T // T·B·O
 	// Noise samples, held for the backward pass. nil when off.
 	nu, xi, eta, zeta []T
 	noiseOn           bool
@@ -54,26 +71,20 @@ type engine[T linalg.Float] struct {
 	p     []T // B·N: δx_t·diag(α)W_rec
 	fp    []T // B·N: f'(x_t)
 	dx0   []T // B·N
+	gEta  []T // N: Σ δx⊙η, for the α gradient
 
-	// sim holds Step's buffers and its combined weight matrix w, rebuilt
-	// when stale.
-	sim struct {
-		w, x, z, r, next, a, y []T
-		stale                  bool
-	}
-
-	// Gradients with respect to the effective parameters.
+	// Gradients with respect to the effective parameters, and Ω's sum and
+	// count of terms over this worker's trials.
 	gWIn, gWRec, gWOut, gBias, gBOut, gAlpha []T
-	omega                                    float64
+	omegaSum                                 float64
+	omegaCount                               int
 }
 
-func newEngine[T linalg.Float](i, n, o int) *engine[T] {
+func newEngine[T linalg.Float](p *params[T]) *engine[T] {
+	i, n, o := p.nI, p.nN, p.nO
 	return &engine[T]{
-		nI: i, nN: n, nO: o,
-		wIn: make([]T, n*i), wRecA: make([]T, n*n), wOut: make([]T, o*n),
-		bias: make([]T, n), bOut: make([]T, o),
-		alpha: make([]T, n), keep: make([]T, n), pre: make([]T, n), rec: make([]T, n),
-		p: make([]T, n), fp: make([]T, n), dx0: make([]T, n),
+		params: p,
+		p:      make([]T, n), fp: make([]T, n), dx0: make([]T, n), gEta: make([]T, n),
 		gWIn: make([]T, n*i), gWRec: make([]T, n*n), gWOut: make([]T, o*n),
 		gBias: make([]T, n), gBOut: make([]T, o), gAlpha: make([]T, n),
 	}
@@ -111,8 +122,10 @@ func (e *engine[T]) ensure(nb, nt int, postNoise bool) {
 }
 
 // load copies the model's effective parameters into the compute precision.
-func (e *engine[T]) load(m *Model) {
+func (e *params[T]) load(m *Model) {
 	e.act, e.head = m.cfg.Activation, m.cfg.Head
+	e.inNoise, e.preNoise = m.cfg.InputNoise != 0, m.cfg.PreNoise != 0
+	e.recNoise, e.postNoise = m.cfg.RecNoise != 0, m.cfg.PostNoise != 0
 	for i, a := range m.alpha {
 		e.alpha[i] = T(a)
 		e.keep[i] = T(1 - a)
@@ -134,7 +147,6 @@ func (e *engine[T]) load(m *Model) {
 	e.inputOn = m.cfg.InputBaseline != 0 || m.cfg.InputNoise != 0
 	e.u0 = T(m.cfg.InputBaseline)
 	e.inputScale = T(math.Sqrt(2/m.cfg.InputAlpha) * m.cfg.InputNoise)
-	e.sim.stale = true
 }
 
 func convert[D, S linalg.Float](dst []D, src []S) {
@@ -163,32 +175,36 @@ func transposeOut[T linalg.Float](dst []float64, src []T, nb, nt, k int) {
 	}
 }
 
-// drawNoise fills the noise buffers from the model's generator, unless the
-// samples are frozen (then the previous samples are reused).
-func (e *engine[T]) drawNoise(m *Model, train bool) {
-	bn := e.nB * e.nN
-	n := e.nT * bn
-	e.noiseOn = train
-	if !train {
-		return
+// drawNoise fills the noise buffers of the switched-on noises, trial by
+// trial from the streams of key, so that the samples of a trial depend only
+// on key and its index in the batch.
+func (e *engine[T]) drawNoise(key uint64) {
+	nb, nt, nI, nN := e.nB, e.nT, e.nI, e.nN
+	size := func(on bool, k int) int {
+		if on {
+			return nt * nb * k
+		}
+		return 0
 	}
-	fill := func(buf []T, on bool, size int) []T {
-		if !on {
-			return nil
+	e.nu = grow(e.nu, size(e.inNoise, nI))
+	e.xi = grow(e.xi, size(e.preNoise, nN))
+	e.eta = grow(e.eta, size(e.recNoise, nN))
+	e.zeta = grow(e.zeta, size(e.postNoise, nN))
+	for b := 0; b < nb; b++ {
+		g := newStream(key, uint64(e.first+b))
+		for t := 0; t < nt; t++ {
+			s := t*nb + b
+			for _, buf := range [...]struct {
+				v []T
+				k int
+			}{{e.nu, nI}, {e.xi, nN}, {e.eta, nN}, {e.zeta, nN}} {
+				if len(buf.v) == 0 {
+					continue
+				}
+				fillNormal(&g, buf.v[s*buf.k:(s+1)*buf.k])
+			}
 		}
-		if m.frozen && len(buf) == size {
-			return buf
-		}
-		buf = grow(buf, size)
-		for i := range buf {
-			buf[i] = T(m.rng.NormFloat64())
-		}
-		return buf
 	}
-	e.nu = fill(e.nu, m.cfg.InputNoise != 0, e.nT*e.nB*e.nI)
-	e.xi = fill(e.xi, m.cfg.PreNoise != 0, n)
-	e.eta = fill(e.eta, m.cfg.RecNoise != 0, n)
-	e.zeta = fill(e.zeta, m.cfg.PostNoise != 0, n)
 }
 
 // run runs the dynamics over the batch; x0 is B×N.
@@ -200,7 +216,7 @@ func (e *engine[T]) run(input []float64, x0 []T) {
 	if nI > 0 {
 		transposeIn(e.u, input, nb, nt, nI)
 		if e.inputOn {
-			noisy := e.noiseOn && e.nu != nil
+			noisy := e.noiseOn && len(e.nu) > 0
 			for i, v := range e.u {
 				v += e.u0
 				if noisy {
@@ -237,7 +253,7 @@ func (e *engine[T]) advance(t int) {
 	nb, nt, nN := e.nB, e.nT, e.nN
 	bn := nb * nN
 	xt, rt, ft := e.x[t*bn:(t+1)*bn], e.r[t*bn:(t+1)*bn], e.fx[t*bn:(t+1)*bn]
-	post := t > 0 && e.noiseOn && e.zeta != nil
+	post := t > 0 && e.noiseOn && len(e.zeta) > 0
 	if post {
 		activate(e.act, xt, ft)
 		z := e.zeta[(t-1)*bn : t*bn]
@@ -272,13 +288,13 @@ func (e *engine[T]) advance(t int) {
 				nr[j] = alpha[j]*(nr[j]+bias[j]) + keep[j]*v
 			}
 		}
-		if e.noiseOn && e.xi != nil {
+		if e.noiseOn && len(e.xi) > 0 {
 			xi, pre := e.xi[t*bn+s:t*bn+s+nN], e.pre[:nN]
 			for j := range nr {
 				nr[j] += pre[j] * xi[j]
 			}
 		}
-		if e.noiseOn && e.eta != nil {
+		if e.noiseOn && len(e.eta) > 0 {
 			eta, rec := e.eta[t*bn+s:t*bn+s+nN], e.rec[:nN]
 			for j := range nr {
 				nr[j] += rec[j] * eta[j]
@@ -287,18 +303,36 @@ func (e *engine[T]) advance(t int) {
 	}
 }
 
-// bptt runs backpropagation through time. On entry ga holds dL/dy (time-major) and gr holds the
-// direct dL/dr; gLogits, when non-nil, is added after the head. gx, when
-// non-nil, is the direct dL/dx. lambdaOmega > 0 adds Ω's immediate gradient.
-func (e *engine[T]) bptt(gLogits []T, lambdaOmega float64) {
-	nb, nt, nI, nN, nO := e.nB, e.nT, e.nI, e.nN, e.nO
+// backSteps runs backpropagation through time down to δx for every step,
+// from the objective's gradients (batch-first, whole batch) of this
+// worker's trials. With omega, it also computes Ω's terms and coefficients.
+func (e *engine[T]) backSteps(g *ObjectiveGrad, omega bool) {
+	nb, nt, nN, nO := e.nB, e.nT, e.nN, e.nO
 	bn := nb * nN
+	at := func(s []float64, c int) []float64 { return s[e.first*nt*c : (e.first+nb)*nt*c] }
+	e.ga = grow(e.ga, nt*nb*nO)
+	e.gr = grow(e.gr, nt*nb*nN)
+	e.d = grow(e.d, nt*nb*nN)
+	transposeIn(e.ga, at(g.Outputs, nO), nb, nt, nO)
+	if g.Rates != nil {
+		transposeIn(e.gr, at(g.Rates, nN), nb, nt, nN)
+	} else {
+		clear(e.gr)
+	}
+	e.gx = nil
+	if g.States != nil {
+		e.gxBuf = grow(e.gxBuf, nt*nb*nN)
+		e.gx = e.gxBuf
+		transposeIn(e.gx, at(g.States, nN), nb, nt, nN)
+	}
 	// Through the head: ga ← J_gᵀ·ga (+ dL/da).
 	if e.head != LinearHead {
 		headBackward(e.head, e.y, e.ga, e.ga, nO)
 	}
-	if gLogits != nil {
-		for i, v := range gLogits {
+	if g.Logits != nil {
+		e.gl = grow(e.gl, nt*nb*nO)
+		transposeIn(e.gl, at(g.Logits, nO), nb, nt, nO)
+		for i, v := range e.gl {
 			e.ga[i] += v
 		}
 	}
@@ -312,12 +346,10 @@ func (e *engine[T]) bptt(gLogits []T, lambdaOmega float64) {
 	}
 	linalg.Gemm(false, false, nt*nb, nN, nO, 1, e.ga, nO, e.wOut, nN, 1, e.gr, nN)
 
-	omegaOn := lambdaOmega > 0
-	if omegaOn {
+	if omega {
 		e.c = grow(e.c, nt*bn)
 	}
-	var omegaSum float64
-	var omegaCount int
+	e.omegaSum, e.omegaCount = 0, 0
 	// δx_T = f'(x_T)⊙δr_T + gx_T
 	e.deriv(nt)
 	e.combine(e.d[(nt-1)*bn:nt*bn], e.gr[(nt-1)*bn:nt*bn], nil, e.gxAt(nt))
@@ -325,10 +357,10 @@ func (e *engine[T]) bptt(gLogits []T, lambdaOmega float64) {
 		dt := e.d[(t-1)*bn : t*bn]
 		// p = δx_t·diag(α)W_rec: the recurrent part of δr_{t−1}.
 		linalg.Gemm(false, false, nb, nN, nN, 1, dt, nN, e.wRecA, nN, 0, e.p, nN)
-		if omegaOn {
+		if omega {
 			s, k := e.omegaStep(dt, e.c[(t-1)*bn:t*bn])
-			omegaSum += s
-			omegaCount += k
+			e.omegaSum += s
+			e.omegaCount += k
 		}
 		if t > 1 {
 			e.deriv(t - 1)
@@ -339,16 +371,21 @@ func (e *engine[T]) bptt(gLogits []T, lambdaOmega float64) {
 			e.combine(e.dx0, nil, dt, nil)
 		}
 	}
-	// Weight and bias gradients as single multiplies over all steps.
+}
+
+// backWeights turns δx into the gradients of the effective parameters, the
+// weights' as single multiplies over all steps. omegaScale = λ_Ω/K, with K
+// Ω's count of terms over the whole batch, adds Ω's immediate gradient.
+func (e *engine[T]) backWeights(omegaScale T) {
+	nb, nt, nI, nN := e.nB, e.nT, e.nI, e.nN
+	bn := nb * nN
 	linalg.Gemm(true, false, nN, nN, nt*nb, 1, e.d, nN, e.r[:nt*bn], nN, 0, e.gWRec, nN)
 	if nI > 0 {
 		linalg.Gemm(true, false, nN, nI, nt*nb, 1, e.d, nN, e.u, nI, 0, e.gWIn, nI)
 	}
-	e.omega = 0
-	if omegaOn && omegaCount > 0 {
-		e.omega = omegaSum / float64(omegaCount)
+	if omegaScale != 0 {
 		// dΩ/d(diag(α)W) = Σ δx_tᵀ·c_t / K
-		linalg.Gemm(true, false, nN, nN, nt*nb, T(lambdaOmega/float64(omegaCount)), e.d, nN, e.c, nN, 1, e.gWRec, nN)
+		linalg.Gemm(true, false, nN, nN, nt*nb, omegaScale, e.d, nN, e.c, nN, 1, e.gWRec, nN)
 	}
 	for j := 0; j < nN; j++ {
 		a := e.alpha[j]
@@ -359,29 +396,28 @@ func (e *engine[T]) bptt(gLogits []T, lambdaOmega float64) {
 			e.gWIn[j*nI+i] *= a
 		}
 	}
-	// Bias and α gradients.
+	// Bias and α gradients: with ∂x_t/∂α = (x_t − x_{t−1})/α − σ_rec η_t/√(2α),
+	// sum δx, δx⊙(x_t − x_{t−1}) and δx⊙η over trials and steps, then scale.
 	clear(e.gBias)
 	clear(e.gAlpha)
-	for t := 1; t <= nt; t++ {
-		for b := 0; b < nb; b++ {
-			o := ((t-1)*nb + b) * nN
-			d := e.d[o : o+nN]
-			xt := e.x[o+bn : o+bn+nN]
-			xp := e.x[o : o+nN]
+	clear(e.gEta)
+	noise := e.noiseOn && len(e.eta) > 0
+	for s := 0; s < nt*bn; s += nN {
+		d, xt, xp := e.d[s:s+nN], e.x[s+bn:s+bn+nN], e.x[s:s+nN]
+		gb, ga := e.gBias[:nN], e.gAlpha[:nN]
+		for j, v := range d {
+			gb[j] += v
+			ga[j] += v * (xt[j] - xp[j])
+		}
+		if noise {
+			eta, ge := e.eta[s:s+nN], e.gEta[:nN]
 			for j, v := range d {
-				e.gBias[j] += v
-				// ∂x_t/∂α = (x_t − x_{t−1})/α − σ_rec η_t/√(2α)
-				e.gAlpha[j] += v * (xt[j] - xp[j]) / e.alpha[j]
-			}
-			if e.noiseOn && e.eta != nil {
-				eta := e.eta[o : o+nN]
-				for j, v := range d {
-					e.gAlpha[j] -= v * e.rec[j] * eta[j] / (2 * e.alpha[j])
-				}
+				ge[j] += v * eta[j]
 			}
 		}
 	}
 	for j, a := range e.alpha {
+		e.gAlpha[j] = e.gAlpha[j]/a - e.rec[j]*e.gEta[j]/(2*a)
 		e.gBias[j] *= a
 	}
 }
@@ -440,15 +476,18 @@ func (e *engine[T]) combine(dst, g, next, gx []T) {
 // coefficient of Ω's immediate gradient, and returns the sum and count.
 func (e *engine[T]) omegaStep(v, c []T) (float64, int) {
 	nN := e.nN
+	keep := e.keep[:nN]
 	var sum float64
 	count := 0
 	for s := 0; s < len(v); s += nN {
 		vr, pr, fp, cr := v[s:s+nN], e.p[s:s+nN], e.fp[s:s+nN], c[s:s+nN]
+		// c ← q⊙f' first; the norms accumulate in float64.
 		var nv, nq float64
-		for j := range vr {
-			q := float64(e.keep[j]*vr[j] + pr[j]*fp[j])
-			nq += q * q
-			nv += float64(vr[j]) * float64(vr[j])
+		for j, x := range vr {
+			q := keep[j]*x + pr[j]*fp[j]
+			cr[j] = q * fp[j]
+			nq += float64(q) * float64(q)
+			nv += float64(x) * float64(x)
 		}
 		if nv < omegaBound {
 			clear(cr)
@@ -457,10 +496,9 @@ func (e *engine[T]) omegaStep(v, c []T) (float64, int) {
 		ratio := nq / nv
 		sum += (ratio - 1) * (ratio - 1)
 		count++
-		k := 4 * (ratio - 1) / nv
-		for j := range vr {
-			q := float64(e.keep[j]*vr[j] + pr[j]*fp[j])
-			cr[j] = T(k * q * float64(fp[j]))
+		k := T(4 * (ratio - 1) / nv)
+		for j := range cr {
+			cr[j] *= k
 		}
 	}
 	return sum, count

@@ -21,6 +21,8 @@ type Model struct {
 	pcg              *rand.PCG
 	rng              *rand.Rand
 	training, frozen bool
+	key              uint64 // the last noise key; kept while frozen
+	keyDrawn         bool
 	stale            bool // engine parameters need reloading
 	run              runner
 
@@ -103,6 +105,15 @@ func (m *Model) Training() bool { return m.training }
 // noise samples instead of drawing new ones (finite-difference checks,
 // replaying a trial). Unfreeze to draw again.
 func (m *Model) FreezeNoise(on bool) { m.frozen = on }
+
+// noiseKey draws the key of a pass's noise streams from the generator,
+// or returns the previous key while the noise is frozen.
+func (m *Model) noiseKey() uint64 {
+	if !m.frozen || !m.keyDrawn {
+		m.key, m.keyDrawn = m.rng.Uint64(), true
+	}
+	return m.key
+}
 
 // Reseed restarts the model's generator from seed.
 func (m *Model) Reseed(seed uint64) {

@@ -68,7 +68,11 @@ func TestOmegaImmediateGradient(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				e := m.run.(*engine[float64])
+				r := m.run.(*batchRunner[float64])
+				if r.n != 1 {
+					t.Fatalf("the test batch ran on %d workers, want 1", r.n)
+				}
+				e := r.workers[0]
 				last := terms[len(terms)-1]
 				if last.Name != "omega" {
 					t.Fatalf("last term is %q, want omega", last.Name)

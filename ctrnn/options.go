@@ -285,9 +285,9 @@ func (m *Model) Reinitialize() error {
 func (m *Model) newEngine() {
 	i, n, o := m.Dims()
 	if m.cfg.Precision == Float32 {
-		m.run = newEngine[float32](i, n, o)
+		m.run = newRunner[float32](i, n, o)
 	} else {
-		m.run = newEngine[float64](i, n, o)
+		m.run = newRunner[float64](i, n, o)
 	}
 	m.stale = true
 }

@@ -1,6 +1,11 @@
 package ctrnn
 
-import "nn4n/internal/linalg"
+import (
+	"runtime"
+	"sync"
+
+	"nn4n/internal/linalg"
+)
 
 // runner is the precision-independent face of engine[T].
 type runner interface {
@@ -15,79 +20,170 @@ type runner interface {
 	step(m *Model, nb int, x, u, r, y []float64)
 }
 
-func (e *engine[T]) forward(m *Model, b *Batch) {
-	if m.stale {
-		e.load(m)
-		m.stale = false
-	}
-	e.ensure(b.B, b.T, m.training && m.cfg.PostNoise != 0)
-	e.drawNoise(m, m.training)
-	e.x0 = grow(e.x0, b.B*e.nN)
-	convert(e.x0, m.initialState(b))
-	e.run(b.Input, e.x0)
-}
+// runner splits each batch between workers, one engine per block of
+// consecutive trials, run in parallel. A trial's noise depends only on the
+// model's generator and its index in the batch, so outputs do not depend on
+// the split; gradients are summed over the workers in a fixed order.
+type batchRunner[T linalg.Float] struct {
+	*params[T]
+	workers []*engine[T] // the first n serve the current batch
+	n       int
 
-func (e *engine[T]) export(dst *Trajectory) {
-	nb, nt, nN, nO := e.nB, e.nT, e.nN, e.nO
-	bn := nb * nN
-	if dst.Outputs != nil {
-		transposeOut(dst.Outputs, e.y, nb, nt, nO)
-	}
-	if dst.Logits != nil {
-		transposeOut(dst.Logits, e.a, nb, nt, nO)
-	}
-	if dst.Rates != nil {
-		transposeOut(dst.Rates, e.r[bn:], nb, nt, nN)
-	}
-	if dst.States != nil {
-		transposeOut(dst.States, e.x[bn:], nb, nt, nN)
+	// sim holds Step's buffers and its combined weight matrix w, rebuilt
+	// when stale.
+	sim struct {
+		w, x, z, r, next, a, y []T
+		stale                  bool
 	}
 }
 
-func (e *engine[T]) backward(m *Model, g *ObjectiveGrad, lambdaOmega float64) float64 {
-	nb, nt, nN, nO := e.nB, e.nT, e.nN, e.nO
-	e.ga = grow(e.ga, nt*nb*nO)
-	e.gr = grow(e.gr, nt*nb*nN)
-	e.d = grow(e.d, nt*nb*nN)
-	transposeIn(e.ga, g.Outputs, nb, nt, nO)
-	var gLogits []T
-	if g.Logits != nil {
-		e.gl = grow(e.gl, nt*nb*nO)
-		transposeIn(e.gl, g.Logits, nb, nt, nO)
-		gLogits = e.gl
-	}
-	if g.Rates != nil {
-		transposeIn(e.gr, g.Rates, nb, nt, nN)
-	} else {
-		clear(e.gr)
-	}
-	e.gx = nil
-	if g.States != nil {
-		e.gxBuf = grow(e.gxBuf, nt*nb*nN)
-		e.gx = e.gxBuf
-		transposeIn(e.gx, g.States, nb, nt, nN)
-	}
-	e.bptt(gLogits, lambdaOmega)
+func newRunner[T linalg.Float](i, n, o int) *batchRunner[T] {
+	return &batchRunner[T]{params: newParams[T](i, n, o)}
+}
 
-	convert(m.wIn.effGrad, e.gWIn)
-	convert(m.wRec.effGrad, e.gWRec)
-	convert(m.wOut.effGrad, e.gWOut)
-	convert(m.gBOut, e.gBOut)
-	convert(m.gBIn, e.gBias)
-	convert(m.gBRec, e.gBias)
-	convert(m.gAlpha, e.gAlpha)
-	clear(m.gX0)
-	for b := 0; b < nb; b++ {
-		for j, v := range e.dx0[b*nN : (b+1)*nN] {
-			m.gX0[j] += float64(v)
+// minWork is the least work (B·T·N² multiply-adds of the recurrence) worth
+// a second worker; below it the batch runs on the calling goroutine.
+var minWork = 1 << 20 // a variable for tests
+
+// split assigns nb trials of nt steps to min(GOMAXPROCS, nb) workers, or to
+// one for a small batch.
+func (r *batchRunner[T]) split(nb, nt int) {
+	n := min(runtime.GOMAXPROCS(0), nb)
+	if nb*nt*r.nN*r.nN < minWork {
+		n = 1
+	}
+	for len(r.workers) < n {
+		r.workers = append(r.workers, newEngine(r.params))
+	}
+	r.n = n
+	for k, e := range r.workers[:n] {
+		e.first, e.nB = nb*k/n, nb*(k+1)/n-nb*k/n
+	}
+}
+
+// parallel runs f(0) … f(n−1) concurrently, f(0) on the calling goroutine,
+// and re-raises a worker's panic on the caller.
+func parallel(n int, f func(k int)) {
+	if n == 1 {
+		f(0)
+		return
+	}
+	var wg sync.WaitGroup
+	panics := make([]any, n)
+	for k := 1; k < n; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { panics[k] = recover() }()
+			f(k)
+		}()
+	}
+	f(0)
+	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
 		}
 	}
-	return e.omega
 }
 
-func (e *engine[T]) step(m *Model, nb int, x, u, r, y []float64) {
+func (r *batchRunner[T]) forward(m *Model, b *Batch) {
+	if m.stale {
+		r.load(m)
+		r.sim.stale = true
+		m.stale = false
+	}
+	r.split(b.B, b.T)
+	noise := m.training
+	var key uint64
+	if noise {
+		key = m.noiseKey()
+	}
+	x0 := m.initialState(b)
+	nI, nN := r.nI, r.nN
+	parallel(r.n, func(k int) {
+		e := r.workers[k]
+		lo, hi := e.first, e.first+e.nB
+		e.ensure(e.nB, b.T, noise && r.postNoise)
+		e.noiseOn = noise
+		if noise {
+			e.drawNoise(key)
+		}
+		e.x0 = grow(e.x0, e.nB*nN)
+		convert(e.x0, x0[lo*nN:hi*nN])
+		e.run(b.Input[lo*b.T*nI:hi*b.T*nI], e.x0)
+	})
+}
+
+func (r *batchRunner[T]) export(dst *Trajectory) {
+	parallel(r.n, func(k int) {
+		e := r.workers[k]
+		nb, nt, nN, nO := e.nB, e.nT, e.nN, e.nO
+		bn := nb * nN
+		at := func(s []float64, c int) []float64 { return s[e.first*nt*c : (e.first+nb)*nt*c] }
+		if dst.Outputs != nil {
+			transposeOut(at(dst.Outputs, nO), e.y, nb, nt, nO)
+		}
+		if dst.Logits != nil {
+			transposeOut(at(dst.Logits, nO), e.a, nb, nt, nO)
+		}
+		if dst.Rates != nil {
+			transposeOut(at(dst.Rates, nN), e.r[bn:], nb, nt, nN)
+		}
+		if dst.States != nil {
+			transposeOut(at(dst.States, nN), e.x[bn:], nb, nt, nN)
+		}
+	})
+}
+
+func (r *batchRunner[T]) backward(m *Model, g *ObjectiveGrad, lambdaOmega float64) float64 {
+	parallel(r.n, func(k int) { r.workers[k].backSteps(g, lambdaOmega > 0) })
+	var sum float64
+	var count int
+	for _, e := range r.workers[:r.n] {
+		sum += e.omegaSum
+		count += e.omegaCount
+	}
+	var scale, omega float64
+	if count > 0 {
+		scale, omega = lambdaOmega/float64(count), sum/float64(count)
+	}
+	parallel(r.n, func(k int) { r.workers[k].backWeights(T(scale)) })
+	for _, s := range []struct {
+		dst []float64
+		src func(e *engine[T]) []T
+	}{
+		{m.wIn.effGrad, func(e *engine[T]) []T { return e.gWIn }},
+		{m.wRec.effGrad, func(e *engine[T]) []T { return e.gWRec }},
+		{m.wOut.effGrad, func(e *engine[T]) []T { return e.gWOut }},
+		{m.gBOut, func(e *engine[T]) []T { return e.gBOut }},
+		{m.gBIn, func(e *engine[T]) []T { return e.gBias }},
+		{m.gAlpha, func(e *engine[T]) []T { return e.gAlpha }},
+	} {
+		convert(s.dst, s.src(r.workers[0]))
+		for _, e := range r.workers[1:r.n] {
+			for i, v := range s.src(e) {
+				s.dst[i] += float64(v)
+			}
+		}
+	}
+	copy(m.gBRec, m.gBIn)
+	clear(m.gX0)
+	nN := r.nN
+	for _, e := range r.workers[:r.n] {
+		for b := 0; b < e.nB; b++ {
+			for j, v := range e.dx0[b*nN : (b+1)*nN] {
+				m.gX0[j] += float64(v)
+			}
+		}
+	}
+	return omega
+}
+
+func (e *batchRunner[T]) step(m *Model, nb int, x, u, r, y []float64) {
 	if m.stale {
 		e.load(m)
+		e.sim.stale = true
 		m.stale = false
 	}
 	nI, nN, nO := e.nI, e.nN, e.nO

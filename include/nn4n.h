@@ -197,13 +197,17 @@ const char* nn4n_status_name(int32_t code);
 int64_t nn4n_last_error(char* buf, int64_t len);
 
 /* nn4n_set_num_threads sets the number of threads the library computes
- * with: Go's GOMAXPROCS and OpenBLAS's thread count, both to n (1 ≤ n ≤
- * 4096). Process-wide. For small networks driven step by step (a
- * simulator), n = 1 is usually fastest. */
+ * with, Go's GOMAXPROCS, to n (1 ≤ n ≤ 4096). Process-wide. A batch is
+ * split into up to n blocks of trials run in parallel, each calling
+ * OpenBLAS single-threaded. Outputs do not depend on n (a trial's noise
+ * depends only on the seed and its index in the batch); gradients, summed
+ * over the blocks, agree to rounding and are bit-identical for the same
+ * seed and n. A simulator's step (nn4n_model_step) runs on the calling
+ * thread whatever n is. */
 int32_t nn4n_set_num_threads(int64_t n);
 
 /* nn4n_get_num_threads stores Go's GOMAXPROCS in *go_threads and OpenBLAS's
- * thread count in *blas_threads (both out, each nullable). */
+ * thread count per call (1) in *blas_threads (both out, each nullable). */
 int32_t nn4n_get_num_threads(int64_t* go_threads, int64_t* blas_threads);
 
 /* nn4n_blas_info writes a description of the BLAS in use, e.g.

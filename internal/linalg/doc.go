@@ -5,4 +5,7 @@
 // OpenBLAS) as the implementation behind gonum's blas64 and blas32. Building
 // with the tag purego uses gonum's pure-Go BLAS instead and needs no C
 // library.
+//
+// OpenBLAS runs single-threaded: parallelism comes from the callers, which
+// split batches between goroutines (see ctrnn).
 package linalg

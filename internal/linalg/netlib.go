@@ -18,9 +18,14 @@ import (
 func init() {
 	blas64.Use(netlib.Implementation{})
 	blas32.Use(netlib.Implementation{})
+	// nn4n parallelises over the trials of a batch with goroutines, each
+	// calling OpenBLAS on its own thread; OpenBLAS's own threads would
+	// compete with them (and spin while idle), so they are off by default.
+	C.openblas_set_num_threads(1)
 }
 
-// SetThreads sets the number of threads OpenBLAS uses (n ≥ 1).
+// SetThreads sets the number of threads OpenBLAS uses (n ≥ 1) in each
+// call. Only for measuring BLAS itself: nn4n's engine expects 1.
 func SetThreads(n int) {
 	if n < 1 {
 		n = 1

@@ -318,12 +318,14 @@ def version():
 
 
 def set_num_threads(n):
-    """Set Go's and OpenBLAS's thread counts (process-wide)."""
+    """Set the number of threads nn4n computes with (Go's GOMAXPROCS,
+    process-wide): batches are split into up to n blocks of trials run in
+    parallel, each calling OpenBLAS single-threaded."""
     lib.nn4n_set_num_threads(int(n))
 
 
 def get_num_threads():
-    """(go_threads, blas_threads)."""
+    """(go_threads, blas_threads): GOMAXPROCS and OpenBLAS's threads per call (1)."""
     g, b = ctypes.c_int64(), ctypes.c_int64()
     lib.nn4n_get_num_threads(ctypes.byref(g), ctypes.byref(b))
     return int(g.value), int(b.value)

@@ -1,0 +1,92 @@
+package ctrnn
+
+import (
+	"runtime"
+	"slices"
+	"testing"
+)
+
+// TestSplitMatchesOneWorker runs the same noisy batch (every noise on, a
+// probe objective with Ω) on 1, 2 and 3 workers: outputs, rates and states
+// must be bit-identical, since a trial's noise depends only on the
+// generator and the trial's index, and gradients, summed over the workers
+// in another order, must agree to rounding. One worker's gradients are the
+// ones the finite-difference tests check.
+func TestSplitMatchesOneWorker(t *testing.T) {
+	defer func(w, p int) { minWork = w; runtime.GOMAXPROCS(p) }(minWork, runtime.GOMAXPROCS(0))
+	for _, prec := range []Precision{Float64, Float32} {
+		t.Run(prec.String(), func(t *testing.T) {
+			cfg := testConfig(Softplus, SoftmaxHead, Rectify, 41)
+			cfg.Precision = prec
+			m, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			randomizeParams(m, 41)
+			b := randomBatch(41, 7, 12, cfg.Inputs, cfg.Outputs)
+			type result struct {
+				tr    *Trajectory
+				grads [][]float64
+				terms []Term
+			}
+			run := func(workers int) result {
+				runtime.GOMAXPROCS(workers)
+				minWork = 0
+				m.Reseed(41)
+				tr, err := m.Forward(b, Needs{Rates: true, States: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				terms, err := m.Gradient(b, &probe{seed: 41, lambdaOmega: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var grads [][]float64
+				for _, p := range m.Params() {
+					grads = append(grads, slices.Clone(p.Grad))
+				}
+				return result{tr, grads, terms}
+			}
+			one := run(1)
+			for _, w := range []int{2, 3} {
+				got := run(w)
+				if n := workersOf(m); n != w {
+					t.Fatalf("the batch of 7 trials ran on %d workers, want %d", n, w)
+				}
+				for _, c := range []struct {
+					name string
+					a, b []float64
+				}{{"outputs", one.tr.Outputs, got.tr.Outputs}, {"rates", one.tr.Rates, got.tr.Rates}, {"states", one.tr.States, got.tr.States}} {
+					if !slices.Equal(c.a, c.b) {
+						t.Errorf("%d workers: %s differ from one worker's (relative error %.3g)", w, c.name, relErr(c.a, c.b))
+					}
+				}
+				tol := 1e-13
+				if prec == Float32 {
+					tol = 1e-5
+				}
+				for i, p := range m.Params() {
+					if e := relErr(one.grads[i], got.grads[i]); e > tol {
+						t.Errorf("%d workers: grad %s differs from one worker's by %.3g > %g", w, p.Name, e, tol)
+					}
+				}
+				for i, term := range one.terms {
+					if d := got.terms[i].Value - term.Value; d > tol*max(1, term.Value) || -d > tol*max(1, term.Value) {
+						t.Errorf("%d workers: term %s = %v, one worker %v", w, term.Name, got.terms[i].Value, term.Value)
+					}
+				}
+			}
+		})
+	}
+}
+
+// workersOf returns the number of workers of m's last batch.
+func workersOf(m *Model) int {
+	switch r := m.run.(type) {
+	case *batchRunner[float64]:
+		return r.n
+	case *batchRunner[float32]:
+		return r.n
+	}
+	return 0
+}
