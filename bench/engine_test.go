@@ -12,6 +12,7 @@ package bench
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"nn4n/ctrnn"
@@ -107,7 +108,9 @@ func BenchmarkTrainStep(b *testing.B) {
 }
 
 // BenchmarkStepGemm: the floor of a forward pass, T bare recurrent
-// multiplies (B×N by N×N) through the engine's BLAS.
+// multiplies (B×N by N×N) through the engine's BLAS, with OpenBLAS on
+// GOMAXPROCS threads (the engine itself runs it single-threaded in each of
+// its workers).
 func BenchmarkStepGemm(b *testing.B) {
 	for _, s := range Shapes {
 		b.Run(name(s.N, s.B, s.T, ctrnn.Float32), func(b *testing.B) { gemm[float32](b, s.N, s.B, s.T) })
@@ -121,6 +124,8 @@ func gemm[T linalg.Float](b *testing.B, n, nb, nt int) {
 	for i := range w {
 		w[i] = T(i%7) * 0.01
 	}
+	linalg.SetThreads(runtime.GOMAXPROCS(0))
+	defer linalg.SetThreads(1)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for t := 1; t <= nt; t++ {
@@ -146,7 +151,8 @@ func BenchmarkStep(b *testing.B) {
 }
 
 // BenchmarkStepGemv: the floor of the simulator step B = 1, N = 256: the
-// one product it cannot avoid, (N×(N+I))·z, through the engine's BLAS.
+// one product it cannot avoid, (N×(N+I))·z, through the engine's BLAS
+// with OpenBLAS on GOMAXPROCS threads.
 func BenchmarkStepGemv(b *testing.B) {
 	b.Run("N=256/float64", func(b *testing.B) { gemv[float64](b, 256, 256+nIn) })
 	b.Run("N=256/float32", func(b *testing.B) { gemv[float32](b, 256, 256+nIn) })
@@ -157,6 +163,8 @@ func gemv[T linalg.Float](b *testing.B, n, k int) {
 	for i := range w {
 		w[i] = T(i%7) * 0.01
 	}
+	linalg.SetThreads(runtime.GOMAXPROCS(0))
+	defer linalg.SetThreads(1)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		linalg.Gemv(false, n, k, 1, w, k, x, 0, y)

@@ -2,6 +2,7 @@ package ctrnn
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"nn4n/internal/linalg"
@@ -92,7 +93,7 @@ func BenchmarkTrainStep(b *testing.B) {
 }
 
 // BenchmarkStepGemm times T bare per-step recurrent multiplies (B×N by
-// N×N), the floor a forward pass cannot beat.
+// N×N) with OpenBLAS on GOMAXPROCS threads, the floor of a forward pass.
 func BenchmarkStepGemm(b *testing.B) {
 	for _, s := range benchShapes {
 		b.Run(shapeName(s.n, s.nb, s.nt, Float64), func(b *testing.B) { gemmBench[float64](b, s.n, s.nb, s.nt) })
@@ -106,6 +107,8 @@ func gemmBench[T linalg.Float](b *testing.B, n, nb, nt int) {
 	for i := range w {
 		w[i] = T(i%7) * 0.01
 	}
+	linalg.SetThreads(runtime.GOMAXPROCS(0))
+	defer linalg.SetThreads(1)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

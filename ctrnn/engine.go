@@ -2,6 +2,7 @@ package ctrnn
 
 import (
 	"math"
+	"unsafe"
 
 	"nn4n/internal/linalg"
 )
@@ -211,7 +212,6 @@ func (e *engine[T]) drawNoise(key uint64) {
 func (e *engine[T]) run(input []float64, x0 []T) {
 	nb, nt, nI, nN, nO := e.nB, e.nT, e.nI, e.nN, e.nO
 	bn := nb * nN
-	x1 := e.x[bn:]
 	// Inputs, with pycog's baseline, noise and rectification.
 	if nI > 0 {
 		transposeIn(e.u, input, nb, nt, nI)
@@ -225,25 +225,43 @@ func (e *engine[T]) run(input []float64, x0 []T) {
 				e.u[i] = max(v, 0)
 			}
 		}
-		// x_t ← W_in·u_t for every step in one multiply.
-		linalg.Gemm(false, true, nt*nb, nN, nI, 1, e.u, nI, e.wIn, nI, 0, x1, nN)
-	} else {
-		clear(x1)
 	}
-	copy(e.x[:bn], x0)
-	e.advance(0)
-	for t := 1; t <= nt; t++ {
-		// x_t += r_{t−1}·(diag(α)W_rec)ᵀ
-		linalg.Gemm(false, true, nb, nN, nN, 1, e.r[(t-1)*bn:t*bn], nN, e.wRecA, nN, 1, e.x[t*bn:(t+1)*bn], nN)
-		e.advance(t)
-	}
-	// a = W_out·r + b_out for every step in one multiply, then y = g(a).
 	for s := 0; s < nt*nb; s++ {
 		copy(e.a[s*nO:(s+1)*nO], e.bOut)
 	}
-	linalg.Gemm(false, true, nt*nb, nO, nN, 1, e.r[bn:], nN, e.wOut, nN, 1, e.a, nO)
+	// The input drive and the readout are single multiplies over blocks of
+	// steps small enough to stay in cache between them and the time loop.
+	var zero T
+	blk := max(1, blockBytes/(bn*int(unsafe.Sizeof(zero))))
+	copy(e.x[:bn], x0)
+	for t := 0; t <= nt; t++ {
+		if t > 0 {
+			// x_t += r_{t−1}·(diag(α)W_rec)ᵀ
+			linalg.Gemm(false, true, nb, nN, nN, 1, e.r[(t-1)*bn:t*bn], nN, e.wRecA, nN, 1, e.x[t*bn:(t+1)*bn], nN)
+		}
+		if t%blk == 0 && t < nt {
+			// x_s ← W_in·u_s for the steps s of the next block.
+			k := min(blk, nt-t) * nb
+			xs := e.x[(t+1)*bn : (t+1)*bn+k*nN]
+			if nI > 0 {
+				linalg.Gemm(false, true, k, nN, nI, 1, e.u[t*nb*nI:], nI, e.wIn, nI, 0, xs, nN)
+			} else {
+				clear(xs)
+			}
+		}
+		e.advance(t)
+		if t%blk == 0 && t > 0 || t == nt {
+			// a_s += W_out·r_s for the steps s of the block that ends at t.
+			s := (t - 1) / blk * blk
+			k := (t - s) * nb
+			linalg.Gemm(false, true, k, nO, nN, 1, e.r[(s+1)*bn:], nN, e.wOut, nN, 1, e.a[s*nb*nO:], nO)
+		}
+	}
 	headForward(e.head, e.a, e.y, nO)
 }
+
+// blockBytes bounds the states of a block of steps in run.
+const blockBytes = 128 << 10
 
 // advance finishes step t and prepares step t+1 in one pass over the
 // state: r_t = f(x_t) (+ σ_post ζ_t, not at t = 0), and, on entry holding
@@ -275,19 +293,12 @@ func (e *engine[T]) advance(t int) {
 		xr, nr := xt[s:s+nN], next[s:s+nN]
 		alpha, bias, keep := e.alpha[:nN], e.bias[:nN], e.keep[:nN]
 		if fused {
-			rr := rt[s : s+nN]
-			for j, v := range xr {
-				rr[j] = max(v, 0)
-				nr[j] = alpha[j]*(nr[j]+bias[j]) + keep[j]*v
-			}
+			activate(ReLU, xr, rt[s:s+nN])
 			if &ft[0] != &rt[0] {
-				copy(ft[s:s+nN], rr)
-			}
-		} else {
-			for j, v := range xr {
-				nr[j] = alpha[j]*(nr[j]+bias[j]) + keep[j]*v
+				copy(ft[s:s+nN], rt[s:s+nN])
 			}
 		}
+		leak(nr, xr, alpha, bias, keep)
 		if e.noiseOn && len(e.xi) > 0 {
 			xi, pre := e.xi[t*bn+s:t*bn+s+nN], e.pre[:nN]
 			for j := range nr {
@@ -300,6 +311,24 @@ func (e *engine[T]) advance(t int) {
 				nr[j] += rec[j] * eta[j]
 			}
 		}
+	}
+}
+
+// leak sets next = α⊙(next + b) + (1−α)⊙x, one loop per concrete type so
+// that the compiler keeps it tight.
+func leak[T linalg.Float](next, x, alpha, bias, keep []T) {
+	switch n := any(next).(type) {
+	case []float32:
+		leakLoop(n, any(x).([]float32), any(alpha).([]float32), any(bias).([]float32), any(keep).([]float32))
+	case []float64:
+		leakLoop(n, any(x).([]float64), any(alpha).([]float64), any(bias).([]float64), any(keep).([]float64))
+	}
+}
+
+func leakLoop[T float32 | float64](next, x, alpha, bias, keep []T) {
+	x, alpha, bias, keep = x[:len(next)], alpha[:len(next)], bias[:len(next)], keep[:len(next)]
+	for j, v := range next {
+		next[j] = alpha[j]*(v+bias[j]) + keep[j]*x[j]
 	}
 }
 

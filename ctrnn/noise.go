@@ -70,7 +70,7 @@ func fillNormal[T ~float32 | ~float64](g *stream, dst []T) {
 			u := mix64(s)
 			k := u & 127
 			x := float64(int64(u>>11)) * 0x1p-53 * zigX[k] // int64: the fast conversion
-			if x >= zigX[k+1] { // outside the layer's core: ≈ 1.2 % of draws
+			if x >= zigX[k+1] {                            // outside the layer's core: ≈ 1.2 % of draws
 				g.s = s
 				if k == 0 {
 					x = g.tail()

@@ -28,6 +28,7 @@ type batchRunner[T linalg.Float] struct {
 	*params[T]
 	workers []*engine[T] // the first n serve the current batch
 	n       int
+	blas    int // OpenBLAS threads for the current batch (> 1 only with one worker)
 
 	// sim holds Step's buffers and its combined weight matrix w, rebuilt
 	// when stale.
@@ -46,11 +47,18 @@ func newRunner[T linalg.Float](i, n, o int) *batchRunner[T] {
 var minWork = 1 << 20 // a variable for tests
 
 // split assigns nb trials of nt steps to min(GOMAXPROCS, nb) workers, or to
-// one for a small batch.
+// one for a small batch. A worker's per-step product packs all of W_rec
+// whatever its number of trials, so when each worker would have fewer than
+// N/32 trials (large N, small B) one worker runs with OpenBLAS on
+// GOMAXPROCS threads instead, which split W_rec between them.
 func (r *batchRunner[T]) split(nb, nt int) {
-	n := min(runtime.GOMAXPROCS(0), nb)
+	procs := runtime.GOMAXPROCS(0)
+	n := min(procs, nb)
+	r.blas = 1
 	if nb*nt*r.nN*r.nN < minWork {
 		n = 1
+	} else if nb/n < r.nN/32 {
+		n, r.blas = 1, procs
 	}
 	for len(r.workers) < n {
 		r.workers = append(r.workers, newEngine(r.params))
@@ -61,10 +69,15 @@ func (r *batchRunner[T]) split(nb, nt int) {
 	}
 }
 
-// parallel runs f(0) … f(n−1) concurrently, f(0) on the calling goroutine,
-// and re-raises a worker's panic on the caller.
-func parallel(n int, f func(k int)) {
+// parallel runs f(0) … f(n−1) for the workers concurrently, f(0) on the
+// calling goroutine, and re-raises a worker's panic on the caller.
+func (r *batchRunner[T]) parallel(f func(k int)) {
+	n := r.n
 	if n == 1 {
+		if r.blas > 1 {
+			linalg.SetThreads(r.blas)
+			defer linalg.SetThreads(1)
+		}
 		f(0)
 		return
 	}
@@ -101,7 +114,7 @@ func (r *batchRunner[T]) forward(m *Model, b *Batch) {
 	}
 	x0 := m.initialState(b)
 	nI, nN := r.nI, r.nN
-	parallel(r.n, func(k int) {
+	r.parallel(func(k int) {
 		e := r.workers[k]
 		lo, hi := e.first, e.first+e.nB
 		e.ensure(e.nB, b.T, noise && r.postNoise)
@@ -116,7 +129,7 @@ func (r *batchRunner[T]) forward(m *Model, b *Batch) {
 }
 
 func (r *batchRunner[T]) export(dst *Trajectory) {
-	parallel(r.n, func(k int) {
+	r.parallel(func(k int) {
 		e := r.workers[k]
 		nb, nt, nN, nO := e.nB, e.nT, e.nN, e.nO
 		bn := nb * nN
@@ -137,7 +150,7 @@ func (r *batchRunner[T]) export(dst *Trajectory) {
 }
 
 func (r *batchRunner[T]) backward(m *Model, g *ObjectiveGrad, lambdaOmega float64) float64 {
-	parallel(r.n, func(k int) { r.workers[k].backSteps(g, lambdaOmega > 0) })
+	r.parallel(func(k int) { r.workers[k].backSteps(g, lambdaOmega > 0) })
 	var sum float64
 	var count int
 	for _, e := range r.workers[:r.n] {
@@ -148,7 +161,7 @@ func (r *batchRunner[T]) backward(m *Model, g *ObjectiveGrad, lambdaOmega float6
 	if count > 0 {
 		scale, omega = lambdaOmega/float64(count), sum/float64(count)
 	}
-	parallel(r.n, func(k int) { r.workers[k].backWeights(T(scale)) })
+	r.parallel(func(k int) { r.workers[k].backWeights(T(scale)) })
 	for _, s := range []struct {
 		dst []float64
 		src func(e *engine[T]) []T

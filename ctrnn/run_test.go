@@ -90,3 +90,35 @@ func workersOf(m *Model) int {
 	}
 	return 0
 }
+
+// TestThreadedBLASMatchesOneThread runs a large-N, small-B batch, which
+// goes to one worker with OpenBLAS on two threads, and compares it with the
+// single-threaded run.
+func TestThreadedBLASMatchesOneThread(t *testing.T) {
+	defer func(w, p int) { minWork = w; runtime.GOMAXPROCS(p) }(minWork, runtime.GOMAXPROCS(0))
+	minWork = 0
+	cfg := testConfig(ReLU, LinearHead, Clip, 43)
+	cfg.Units, cfg.Alphas, cfg.Rec, cfg.Out, cfg.In = 96, nil, Constraint{}, Constraint{}, Constraint{}
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := randomBatch(43, 2, 10, cfg.Inputs, cfg.Outputs)
+	var outs [2][]float64
+	for k, procs := range []int{1, 2} {
+		runtime.GOMAXPROCS(procs)
+		m.Reseed(43)
+		tr, err := m.Forward(b, Needs{States: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs[k] = tr.States
+	}
+	r := m.run.(*batchRunner[float64])
+	if r.n != 1 || r.blas != 2 {
+		t.Fatalf("B = 2, N = 96 on 2 threads ran on %d workers with %d BLAS threads, want 1 and 2", r.n, r.blas)
+	}
+	if e := relErr(outs[0], outs[1]); e > 1e-14 {
+		t.Errorf("threaded OpenBLAS states differ from single-threaded by %.3g", e)
+	}
+}
