@@ -159,7 +159,7 @@ def targets_section(d):
     f1 = d.step.get("capi|float32|threads=1")
     ok1 = None if f1 is None else f1["med"] <= STEP_TARGET
     summary["step_f32_1t"] = ok1
-    lines.append(f"| … float32, `nn4n_set_num_threads(1)` (the header's advice for simulators) | "
+    lines.append(f"| … float32, `nn4n_set_num_threads(1)` | "
                  f"{fmt_t(f1 and f1['med'])} (default threads {fmt_t(s32 and s32['med'])}) | {verdict(ok1)} |")
     rr = rdm_ratios(res.get("rdm", []))
     if rr:

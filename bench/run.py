@@ -296,9 +296,9 @@ def go_round(r, cfg, eng, res):
     # The Go benchmarks have issue 9's shapes; the smoke run takes the smallest.
     go_shapes = [s for s in cfg["shapes"] if s in SHAPES] or SHAPES[:1]
     shapes = "^(" + "|".join(f"N={n}" for n, _, _ in go_shapes) + ")$"
-    # Default threads (GOMAXPROCS = OpenBLAS threads = 2 here), then float32
-    # with one thread (OPENBLAS_NUM_THREADS = GOMAXPROCS = 1): the thread
-    # policy lever of issue 9.
+    # Default threads (GOMAXPROCS = 2 here: the engine splits a batch between
+    # 2 workers, or, for large N and small B, runs OpenBLAS on 2 threads), then
+    # float32 with one thread (OPENBLAS_NUM_THREADS = GOMAXPROCS = 1).
     passes = [("", None, "")]
     if cfg["go_one_thread"]:
         passes.append(("1t", ONE_THREAD, "/././^float32$"))

@@ -233,10 +233,11 @@ func (e *batchRunner[T]) step(m *Model, nb int, x, u, r, y []float64) {
 			}
 		}
 		// next = α⊙(b + σ_pre ξ) + √(2α)σ_rec η + (1−α)⊙x, then + w·z
-		row, xr := s.next[b*nN:(b+1)*nN], s.x[b*nN:(b+1)*nN]
-		for j := range row {
-			row[j] = e.alpha[j]*e.bias[j] + e.keep[j]*xr[j]
-			if noise {
+		row := s.next[b*nN : (b+1)*nN]
+		clear(row)
+		leak(row, s.x[b*nN:(b+1)*nN], e.alpha, e.bias, e.keep)
+		if noise {
+			for j := range row {
 				row[j] += e.pre[j]*T(m.rng.NormFloat64()) + e.rec[j]*T(m.rng.NormFloat64())
 			}
 		}
