@@ -12,8 +12,11 @@ func activate[T linalg.Float](f Activation, x, out []T) {
 	out = out[:len(x)]
 	switch f {
 	case ReLU:
-		for i, v := range x {
-			out[i] = max(v, 0)
+		switch x := any(x).(type) {
+		case []float32:
+			relu32(x, any(out).([]float32))
+		case []float64:
+			relu64(x, any(out).([]float64))
 		}
 	case Tanh:
 		for i, v := range x {
@@ -66,6 +69,19 @@ func derivative[T linalg.Float](f Activation, x, fx, out []T) {
 	case Linear:
 		for i := range out {
 			out[i] = 1
+		}
+	}
+}
+
+// reluLoop sets out = max(x, 0) in Go, the reference of the assembly
+// kernels, with their conventions: a NaN stays NaN, −0 stays −0.
+func reluLoop[T float32 | float64](x, out []T) {
+	out = out[:len(x)]
+	for i, v := range x {
+		if v >= 0 || v != v {
+			out[i] = v
+		} else {
+			out[i] = 0
 		}
 	}
 }

@@ -54,7 +54,9 @@ type engine[T linalg.Float] struct {
 	// Forward workspaces for nB trials of nT steps.
 	nB, nT, first int
 	u             []T // T·B·I
-	x, r, fx      []T // (T+1)·B·N; fx aliases r without post noise
+	x, r, fx      []T // (T+1)·B·N, or ring rows; fx aliases r without post noise
+	blk           int // steps per block of the input drive and readout
+	ring          int // 0: x and r keep every step; > 0: they are rings of this many rows
 	a, y          []T // T·B·O
 	// Noise samples, held for the backward pass. nil when off.
 	nu, xi, eta, zeta []T
@@ -100,17 +102,26 @@ func grow[T any](s []T, n int) []T {
 }
 
 // ensure sizes the forward workspaces for nb trials of nt steps; postNoise
-// asks for a separate f(x) buffer.
-func (e *engine[T]) ensure(nb, nt int, postNoise bool) {
+// asks for a separate f(x) buffer. Without history (no backward pass and no
+// rates or states wanted) x and r are rings of two blocks of steps, which
+// stay in cache.
+func (e *engine[T]) ensure(nb, nt int, postNoise, history bool) {
 	e.nB, e.nT = nb, nt
 	bn := nb * e.nN
+	var zero T
+	e.blk = max(1, blockBytes/(bn*int(unsafe.Sizeof(zero))))
+	rows := nt + 1
+	e.ring = 0
+	if !history && 2*e.blk < rows {
+		rows, e.ring = 2*e.blk, 2*e.blk
+	}
 	e.u = grow(e.u, nt*nb*e.nI)
-	e.x = grow(e.x, (nt+1)*bn)
-	e.r = grow(e.r, (nt+1)*bn)
+	e.x = grow(e.x, rows*bn)
+	e.r = grow(e.r, rows*bn)
 	if postNoise {
-		e.fx = grow(e.fx, (nt+1)*bn)
+		e.fx = grow(e.fx, rows*bn)
 		if len(e.fx) > 0 && &e.fx[0] == &e.r[0] {
-			e.fx = make([]T, (nt+1)*bn)
+			e.fx = make([]T, rows*bn)
 		}
 	} else {
 		e.fx = e.r
@@ -120,6 +131,22 @@ func (e *engine[T]) ensure(nb, nt int, postNoise bool) {
 	e.p = grow(e.p, bn)
 	e.fp = grow(e.fp, bn)
 	e.dx0 = grow(e.dx0, bn)
+}
+
+// row returns the row of step t in x, r and fx: t, or (t − 1) mod ring, so
+// that a block of steps kb+1 … kb+b occupies consecutive rows of a ring.
+func (e *engine[T]) row(t int) int {
+	if e.ring == 0 {
+		return t
+	}
+	return (t - 1 + e.ring) % e.ring
+}
+
+// at returns step t's B×N slab of x, r or fx.
+func (e *engine[T]) at(buf []T, t int) []T {
+	bn := e.nB * e.nN
+	k := e.row(t)
+	return buf[k*bn : (k+1)*bn]
 }
 
 // load copies the model's effective parameters into the compute precision.
@@ -231,18 +258,17 @@ func (e *engine[T]) run(input []float64, x0 []T) {
 	}
 	// The input drive and the readout are single multiplies over blocks of
 	// steps small enough to stay in cache between them and the time loop.
-	var zero T
-	blk := max(1, blockBytes/(bn*int(unsafe.Sizeof(zero))))
-	copy(e.x[:bn], x0)
+	blk := e.blk
+	copy(e.at(e.x, 0), x0)
 	for t := 0; t <= nt; t++ {
 		if t > 0 {
 			// x_t += r_{t−1}·(diag(α)W_rec)ᵀ
-			linalg.Gemm(false, true, nb, nN, nN, 1, e.r[(t-1)*bn:t*bn], nN, e.wRecA, nN, 1, e.x[t*bn:(t+1)*bn], nN)
+			linalg.Gemm(false, true, nb, nN, nN, 1, e.at(e.r, t-1), nN, e.wRecA, nN, 1, e.at(e.x, t), nN)
 		}
 		if t%blk == 0 && t < nt {
 			// x_s ← W_in·u_s for the steps s of the next block.
 			k := min(blk, nt-t) * nb
-			xs := e.x[(t+1)*bn : (t+1)*bn+k*nN]
+			xs := e.x[e.row(t+1)*bn : e.row(t+1)*bn+k*nN]
 			if nI > 0 {
 				linalg.Gemm(false, true, k, nN, nI, 1, e.u[t*nb*nI:], nI, e.wIn, nI, 0, xs, nN)
 			} else {
@@ -254,7 +280,7 @@ func (e *engine[T]) run(input []float64, x0 []T) {
 			// a_s += W_out·r_s for the steps s of the block that ends at t.
 			s := (t - 1) / blk * blk
 			k := (t - s) * nb
-			linalg.Gemm(false, true, k, nO, nN, 1, e.r[(s+1)*bn:], nN, e.wOut, nN, 1, e.a[s*nb*nO:], nO)
+			linalg.Gemm(false, true, k, nO, nN, 1, e.r[e.row(s+1)*bn:], nN, e.wOut, nN, 1, e.a[s*nb*nO:], nO)
 		}
 	}
 	headForward(e.head, e.a, e.y, nO)
@@ -263,42 +289,30 @@ func (e *engine[T]) run(input []float64, x0 []T) {
 // blockBytes bounds the states of a block of steps in run.
 const blockBytes = 128 << 10
 
-// advance finishes step t and prepares step t+1 in one pass over the
-// state: r_t = f(x_t) (+ σ_post ζ_t, not at t = 0), and, on entry holding
-// W_in·u_{t+1}, x_{t+1} ← α⊙(x_{t+1} + b + σ_pre ξ) + √(2α)σ_rec η + (1−α)⊙x_t,
-// so that only the recurrent product remains for step t+1.
+// advance finishes step t and prepares step t+1: r_t = f(x_t) (+ σ_post ζ_t,
+// not at t = 0), and, on entry holding W_in·u_{t+1},
+// x_{t+1} ← α⊙(x_{t+1} + b + σ_pre ξ) + √(2α)σ_rec η + (1−α)⊙x_t, so that only
+// the recurrent product remains for step t+1.
 func (e *engine[T]) advance(t int) {
 	nb, nt, nN := e.nB, e.nT, e.nN
 	bn := nb * nN
-	xt, rt, ft := e.x[t*bn:(t+1)*bn], e.r[t*bn:(t+1)*bn], e.fx[t*bn:(t+1)*bn]
-	post := t > 0 && e.noiseOn && len(e.zeta) > 0
-	if post {
-		activate(e.act, xt, ft)
+	xt, rt, ft := e.at(e.x, t), e.at(e.r, t), e.at(e.fx, t)
+	activate(e.act, xt, ft)
+	if t > 0 && e.noiseOn && len(e.zeta) > 0 {
 		z := e.zeta[(t-1)*bn : t*bn]
 		for i, v := range ft {
 			rt[i] = v + e.post*z[i]
 		}
-	} else if e.act != ReLU || t == nt {
-		activate(e.act, xt, rt)
-		if &ft[0] != &rt[0] {
-			copy(ft, rt)
-		}
+	} else if &ft[0] != &rt[0] {
+		copy(rt, ft)
 	}
 	if t == nt {
 		return
 	}
-	next := e.x[(t+1)*bn : (t+2)*bn]
-	fused := e.act == ReLU && !post
+	next := e.at(e.x, t+1)
 	for s := 0; s < bn; s += nN {
-		xr, nr := xt[s:s+nN], next[s:s+nN]
-		alpha, bias, keep := e.alpha[:nN], e.bias[:nN], e.keep[:nN]
-		if fused {
-			activate(ReLU, xr, rt[s:s+nN])
-			if &ft[0] != &rt[0] {
-				copy(ft[s:s+nN], rt[s:s+nN])
-			}
-		}
-		leak(nr, xr, alpha, bias, keep)
+		nr := next[s : s+nN]
+		leak(nr, xt[s:s+nN], e.alpha, e.bias, e.keep)
 		if e.noiseOn && len(e.xi) > 0 {
 			xi, pre := e.xi[t*bn+s:t*bn+s+nN], e.pre[:nN]
 			for j := range nr {
@@ -314,17 +328,17 @@ func (e *engine[T]) advance(t int) {
 	}
 }
 
-// leak sets next = α⊙(next + b) + (1−α)⊙x, one loop per concrete type so
-// that the compiler keeps it tight.
+// leak sets next = α⊙(next + b) + (1−α)⊙x through the kernel of its type.
 func leak[T linalg.Float](next, x, alpha, bias, keep []T) {
 	switch n := any(next).(type) {
 	case []float32:
-		leakLoop(n, any(x).([]float32), any(alpha).([]float32), any(bias).([]float32), any(keep).([]float32))
+		leak32(n, any(x).([]float32), any(alpha).([]float32), any(bias).([]float32), any(keep).([]float32))
 	case []float64:
-		leakLoop(n, any(x).([]float64), any(alpha).([]float64), any(bias).([]float64), any(keep).([]float64))
+		leak64(n, any(x).([]float64), any(alpha).([]float64), any(bias).([]float64), any(keep).([]float64))
 	}
 }
 
+// leakLoop is leak in Go, the reference of the assembly kernels.
 func leakLoop[T float32 | float64](next, x, alpha, bias, keep []T) {
 	x, alpha, bias, keep = x[:len(next)], alpha[:len(next)], bias[:len(next)], keep[:len(next)]
 	for j, v := range next {

@@ -258,6 +258,12 @@ func (m *Model) Forward(b *Batch, want Needs) (*Trajectory, error) {
 // non-nil slices of dst (Outputs and Logits B×T×O, Rates and States B×T×N),
 // which must have those lengths.
 func (m *Model) ForwardInto(dst *Trajectory, b *Batch) error {
+	return m.forwardInto(dst, b, dst.Rates != nil || dst.States != nil)
+}
+
+// forwardInto is ForwardInto; history keeps every step's state for a
+// backward pass (or for rates and states).
+func (m *Model) forwardInto(dst *Trajectory, b *Batch, history bool) error {
 	if err := m.checkBatch(b); err != nil {
 		return err
 	}
@@ -271,7 +277,7 @@ func (m *Model) ForwardInto(dst *Trajectory, b *Batch) error {
 			return fmt.Errorf("ctrnn: %s buffer has %d values, want B×T×%d = %d", s.name, len(s.v), s.k, b.B*b.T*s.k)
 		}
 	}
-	m.run.forward(m, b)
+	m.run.forward(m, b, history)
 	m.run.export(dst)
 	return nil
 }

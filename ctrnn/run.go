@@ -9,8 +9,9 @@ import (
 
 // runner is the precision-independent face of engine[T].
 type runner interface {
-	// forward loads stale parameters, draws noise and runs the batch.
-	forward(m *Model, b *Batch)
+	// forward loads stale parameters, draws noise and runs the batch;
+	// history keeps every step for backward and for rates and states.
+	forward(m *Model, b *Batch, history bool)
 	// export copies the last pass into dst's non-nil slices.
 	export(dst *Trajectory)
 	// backward runs BPTT from an objective's gradients and stores the
@@ -100,7 +101,7 @@ func (r *batchRunner[T]) parallel(f func(k int)) {
 	}
 }
 
-func (r *batchRunner[T]) forward(m *Model, b *Batch) {
+func (r *batchRunner[T]) forward(m *Model, b *Batch, history bool) {
 	if m.stale {
 		r.load(m)
 		r.sim.stale = true
@@ -117,7 +118,7 @@ func (r *batchRunner[T]) forward(m *Model, b *Batch) {
 	r.parallel(func(k int) {
 		e := r.workers[k]
 		lo, hi := e.first, e.first+e.nB
-		e.ensure(e.nB, b.T, noise && r.postNoise)
+		e.ensure(e.nB, b.T, noise && r.postNoise, history)
 		e.noiseOn = noise
 		if noise {
 			e.drawNoise(key)

@@ -122,3 +122,48 @@ func TestThreadedBLASMatchesOneThread(t *testing.T) {
 		t.Errorf("threaded OpenBLAS states differ from single-threaded by %.3g", e)
 	}
 }
+
+// TestRingMatchesHistory checks that a forward pass that keeps only two
+// blocks of states (outputs only) gives bit-identically the outputs of one
+// that keeps every step, with noise on, for step counts that do and do not
+// fill the last block.
+func TestRingMatchesHistory(t *testing.T) {
+	for _, prec := range []Precision{Float64, Float32} {
+		for _, nt := range []int{300, 257} {
+			cfg := testConfig(Tanh, SoftmaxHead, Rectify, 45)
+			cfg.Precision = prec
+			cfg.Units, cfg.Alphas, cfg.Rec, cfg.Out, cfg.In = 64, nil, Constraint{}, Constraint{}, Constraint{}
+			m, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := randomBatch(45, 16, nt, cfg.Inputs, cfg.Outputs)
+			m.FreezeNoise(true)
+			full, err := m.Forward(b, Needs{States: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ring := &Trajectory{Outputs: make([]float64, len(full.Outputs))}
+			if err := m.ForwardInto(ring, b); err != nil {
+				t.Fatal(err)
+			}
+			if rows := ringRows(m); rows == 0 || rows > nt/2 {
+				t.Fatalf("%v, T = %d: the outputs-only pass kept %d rows of states, want a ring of at most T/2", prec, nt, rows)
+			}
+			if !slices.Equal(full.Outputs, ring.Outputs) {
+				t.Errorf("%v, T = %d: outputs with a ring of states differ (relative error %.3g)", prec, nt, relErr(full.Outputs, ring.Outputs))
+			}
+		}
+	}
+}
+
+// ringRows returns the ring size of m's first worker (0: full history).
+func ringRows(m *Model) int {
+	switch r := m.run.(type) {
+	case *batchRunner[float64]:
+		return r.workers[0].ring
+	case *batchRunner[float32]:
+		return r.workers[0].ring
+	}
+	return -1
+}

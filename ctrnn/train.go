@@ -19,7 +19,7 @@ func (m *Model) Gradient(b *Batch, obj Objective) ([]Term, error) {
 		return nil, err
 	}
 	m.prepareTrajectory(b, obj.Needs())
-	if err := m.ForwardInto(&m.tr, b); err != nil {
+	if err := m.forwardInto(&m.tr, b, true); err != nil {
 		return nil, err
 	}
 	terms, err := m.evaluate(b, obj)
