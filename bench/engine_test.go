@@ -124,14 +124,14 @@ func gemm[T linalg.Float](b *testing.B, n, nb, nt int) {
 	for i := range w {
 		w[i] = T(i%7) * 0.01
 	}
-	linalg.SetThreads(runtime.GOMAXPROCS(0))
-	defer linalg.SetThreads(1)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for t := 1; t <= nt; t++ {
-			linalg.Gemm(false, true, nb, n, n, 1, x[(t-1)*nb*n:t*nb*n], n, w, n, 1, x[t*nb*n:(t+1)*nb*n], n)
+	linalg.WithThreads(runtime.GOMAXPROCS(0), func() {
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			for t := 1; t <= nt; t++ {
+				linalg.Gemm(false, true, nb, n, n, 1, x[(t-1)*nb*n:t*nb*n], n, w, n, 1, x[t*nb*n:(t+1)*nb*n], n)
+			}
 		}
-	}
+	})
 }
 
 // BenchmarkStep: one simulator step of a single state (B = 1, N = 256),
@@ -163,10 +163,10 @@ func gemv[T linalg.Float](b *testing.B, n, k int) {
 	for i := range w {
 		w[i] = T(i%7) * 0.01
 	}
-	linalg.SetThreads(runtime.GOMAXPROCS(0))
-	defer linalg.SetThreads(1)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		linalg.Gemv(false, n, k, 1, w, k, x, 0, y)
-	}
+	linalg.WithThreads(runtime.GOMAXPROCS(0), func() {
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			linalg.Gemv(false, n, k, 1, w, k, x, 0, y)
+		}
+	})
 }

@@ -107,15 +107,15 @@ func gemmBench[T linalg.Float](b *testing.B, n, nb, nt int) {
 	for i := range w {
 		w[i] = T(i%7) * 0.01
 	}
-	linalg.SetThreads(runtime.GOMAXPROCS(0))
-	defer linalg.SetThreads(1)
 	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for t := 1; t <= nt; t++ {
-			linalg.Gemm(false, true, nb, n, n, 1, x[(t-1)*nb*n:t*nb*n], n, w, n, 1, x[t*nb*n:(t+1)*nb*n], n)
+	linalg.WithThreads(runtime.GOMAXPROCS(0), func() {
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			for t := 1; t <= nt; t++ {
+				linalg.Gemm(false, true, nb, n, n, 1, x[(t-1)*nb*n:t*nb*n], n, w, n, 1, x[t*nb*n:(t+1)*nb*n], n)
+			}
 		}
-	}
+	})
 }
 
 // BenchmarkStep times one simulator step of a single state (B = 1).

@@ -75,11 +75,7 @@ func (r *batchRunner[T]) split(nb, nt int) {
 func (r *batchRunner[T]) parallel(f func(k int)) {
 	n := r.n
 	if n == 1 {
-		if r.blas > 1 {
-			linalg.SetThreads(r.blas)
-			defer linalg.SetThreads(1)
-		}
-		f(0)
+		linalg.WithThreads(r.blas, func() { f(0) })
 		return
 	}
 	var wg sync.WaitGroup

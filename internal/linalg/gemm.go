@@ -1,10 +1,15 @@
 package linalg
 
 import (
+	"sync/atomic"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 )
+
+// inflight counts the BLAS calls running, for WithThreads.
+var inflight atomic.Int64
 
 // Float is the set of compute precisions.
 type Float interface {
@@ -23,6 +28,8 @@ func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b 
 		scale(beta, c, m, n, ldc)
 		return
 	}
+	inflight.Add(1)
+	defer inflight.Add(-1)
 	tA, tB := blas.NoTrans, blas.NoTrans
 	if transA {
 		tA = blas.Trans
@@ -61,6 +68,8 @@ func Gemv[T Float](trans bool, m, n int, alpha T, a []T, lda int, x []T, beta T,
 		}
 		return
 	}
+	inflight.Add(1)
+	defer inflight.Add(-1)
 	t := blas.NoTrans
 	if trans {
 		t = blas.Trans

@@ -4,12 +4,16 @@ package linalg
 
 // #cgo LDFLAGS: -lopenblas
 // void openblas_set_num_threads(int);
+// int blas_thread_shutdown_(void) __attribute__((weak)); // OpenBLAS's pthreads server
+// static void stopServer(void) { if (blas_thread_shutdown_) blas_thread_shutdown_(); }
 // int openblas_get_num_threads(void);
 // char* openblas_get_config(void);
 // char* openblas_get_corename(void);
 import "C"
 
 import (
+	"sync"
+
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/netlib/blas/netlib"
@@ -22,15 +26,34 @@ func init() {
 	// calling OpenBLAS on its own thread; OpenBLAS's own threads would
 	// compete with them (and spin while idle), so they are off by default.
 	C.openblas_set_num_threads(1)
+	C.stopServer()
 }
 
-// SetThreads sets the number of threads OpenBLAS uses (n ≥ 1) in each
-// call. Only for measuring BLAS itself: nn4n's engine expects 1.
-func SetThreads(n int) {
-	if n < 1 {
-		n = 1
+// region serialises multi-threaded regions.
+var region sync.Mutex
+
+// WithThreads runs f with OpenBLAS on n threads (n ≤ 1: f runs as is).
+// Regions run one at a time. Afterwards OpenBLAS is single-threaded again
+// and, unless another goroutine's call is still running, its worker
+// threads are stopped: idle, they keep waking up and take CPU from the
+// callers' own threads.
+func WithThreads(n int, f func()) {
+	if n <= 1 {
+		f()
+		return
 	}
+	region.Lock()
+	defer region.Unlock()
 	C.openblas_set_num_threads(C.int(n))
+	defer func() {
+		// A call that starts from here on reads 1 thread; one that is
+		// still running may be using the workers, so they stay.
+		C.openblas_set_num_threads(1)
+		if inflight.Load() == 0 {
+			C.stopServer()
+		}
+	}()
+	f()
 }
 
 // Threads returns the number of threads OpenBLAS uses.

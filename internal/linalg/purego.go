@@ -2,9 +2,8 @@
 
 package linalg
 
-// SetThreads does nothing: gonum's pure-Go BLAS runs in the caller's
-// goroutine, bounded by GOMAXPROCS.
-func SetThreads(n int) {}
+// WithThreads runs f: gonum's pure-Go BLAS runs in the caller's goroutine.
+func WithThreads(n int, f func()) { f() }
 
 // Threads returns 1: the pure-Go BLAS has no thread pool of its own.
 func Threads() int { return 1 }
