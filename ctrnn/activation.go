@@ -2,6 +2,7 @@ package ctrnn
 
 import (
 	"math"
+	"unsafe"
 
 	"nn4n/internal/linalg"
 )
@@ -86,27 +87,37 @@ func reluLoop[T float32 | float64](x, out []T) {
 	}
 }
 
-// step sets out = 1 where x > 0 and 0 elsewhere, from the sign and
-// magnitude bits, without a branch: the signs of a network's states are
-// unpredictable and a mispredicted branch costs more than the arithmetic.
+// step sets out = 1 where x > 0 and 0 elsewhere through the kernel of its
+// type.
 func step[T linalg.Float](x, out []T) {
-	out = out[:len(x)]
 	switch x := any(x).(type) {
 	case []float64:
-		o := any(out).([]float64)
-		for i, v := range x {
-			// −b has its top bit set iff b > 0 or b = −0.0's bits, which ^b excludes.
-			b := int64(math.Float64bits(v))
-			o[i] = float64(uint64(-b&^b) >> 63)
-		}
+		step64(x, any(out).([]float64))
 	case []float32:
-		o := any(out).([]float32)
-		for i, v := range x {
-			b := int64(int32(math.Float32bits(v)))
-			o[i] = float32(uint64(-b&^b) >> 63)
-		}
+		step32(x, any(out).([]float32))
 	}
 }
+
+// stepLoop is step in Go, the reference of the assembly kernels: it reads
+// the sign and magnitude bits without a branch (the signs of a network's
+// states are unpredictable and a mispredicted branch costs more than the
+// arithmetic), so a NaN with the sign bit clear counts as positive.
+func stepLoop[T float32 | float64](x, out []T) {
+	out = out[:len(x)]
+	for i, v := range x {
+		var b int64
+		if isFloat32(v) {
+			b = int64(int32(math.Float32bits(float32(v))))
+		} else {
+			b = int64(math.Float64bits(float64(v)))
+		}
+		// −b has its top bit set iff b > 0 or b is −0.0's bits, which ^b excludes.
+		out[i] = T(uint64(-b&^b) >> 63)
+	}
+}
+
+// isFloat32 reports whether T is float32; constant for each instantiation.
+func isFloat32[T float32 | float64](v T) bool { return unsafe.Sizeof(v) == 4 }
 
 func sigmoid(x float64) float64 {
 	if x >= 0 {

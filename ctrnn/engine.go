@@ -346,6 +346,15 @@ func leakLoop[T float32 | float64](next, x, alpha, bias, keep []T) {
 	}
 }
 
+// combineLoop sets d = (g + p)⊙fp + keep⊙next in Go, the reference of the
+// assembly kernels.
+func combineLoop[T float32 | float64](d, g, p, fp, keep, next []T) {
+	g, p, fp, keep, next = g[:len(d)], p[:len(d)], fp[:len(d)], keep[:len(d)], next[:len(d)]
+	for j := range d {
+		d[j] = (g[j]+p[j])*fp[j] + keep[j]*next[j]
+	}
+}
+
 // backSteps runs backpropagation through time down to δx for every step,
 // from the objective's gradients (batch-first, whole batch) of this
 // worker's trials. With omega, it also computes Ω's terms and coefficients.
@@ -486,10 +495,12 @@ func (e *engine[T]) combine(dst, g, next, gx []T) {
 	keep := e.keep[:nN]
 	for s := 0; s < len(dst); s += nN {
 		d, fp, p := dst[s:s+nN], e.fp[s:s+nN], e.p[s:s+nN]
-		if g != nil && next != nil && gx == nil { // the common case, one tight loop
-			gr, nx := g[s:s+nN], next[s:s+nN]
-			for j := range d {
-				d[j] = (gr[j]+p[j])*fp[j] + keep[j]*nx[j]
+		if g != nil && next != nil && gx == nil { // the common case, one kernel
+			switch d := any(d).(type) {
+			case []float32:
+				combine32(d, any(g[s:s+nN]).([]float32), any(p).([]float32), any(fp).([]float32), any(keep).([]float32), any(next[s:s+nN]).([]float32))
+			case []float64:
+				combine64(d, any(g[s:s+nN]).([]float64), any(p).([]float64), any(fp).([]float64), any(keep).([]float64), any(next[s:s+nN]).([]float64))
 			}
 			continue
 		}

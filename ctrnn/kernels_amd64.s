@@ -2,14 +2,19 @@
 
 #include "textflag.h"
 
-// func cpuHasAVX() bool
-TEXT ·cpuHasAVX(SB), NOSPLIT, $0-1
+// func cpuHasAVX2() bool
+TEXT ·cpuHasAVX2(SB), NOSPLIT, $0-1
 	MOVL $1, AX
 	XORL CX, CX
 	CPUID
 	ANDL $0x18000000, CX // OSXSAVE (bit 27) and AVX (bit 28)
 	CMPL CX, $0x18000000
 	JNE  no
+	MOVL $7, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x20, BX       // AVX2 (leaf 7, EBX bit 5)
+	JZ   no
 	XORL CX, CX
 	XGETBV               // XCR0: the OS saves XMM (bit 1) and YMM (bit 2) state
 	ANDL $6, AX
@@ -19,6 +24,109 @@ TEXT ·cpuHasAVX(SB), NOSPLIT, $0-1
 	RET
 no:
 	MOVB $0, ret+0(FP)
+	RET
+
+// func step32AVX(x, out []float32)
+// out = 1 where the bits of x, as a signed integer, are > 0 (x > 0 or a
+// positive NaN), else 0; len(x) is a multiple of 8.
+TEXT ·step32AVX(SB), NOSPLIT, $0-48
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), CX
+	MOVQ         out_base+24(FP), DI
+	VPXOR        Y0, Y0, Y0
+	MOVL         $0x3f800000, AX
+	MOVD         AX, X5
+	VPBROADCASTD X5, Y5
+	XORQ         AX, AX
+s32loop:
+	CMPQ      AX, CX
+	JAE       s32done
+	VMOVDQU   (SI)(AX*4), Y1
+	VPCMPGTD  Y0, Y1, Y2
+	VPAND     Y5, Y2, Y2
+	VMOVDQU   Y2, (DI)(AX*4)
+	ADDQ      $8, AX
+	JMP       s32loop
+s32done:
+	VZEROUPPER
+	RET
+
+// func step64AVX(x, out []float64)
+// As step32AVX; len(x) is a multiple of 4.
+TEXT ·step64AVX(SB), NOSPLIT, $0-48
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), CX
+	MOVQ         out_base+24(FP), DI
+	VPXOR        Y0, Y0, Y0
+	MOVQ         $0x3ff0000000000000, AX
+	MOVQ         AX, X5
+	VPBROADCASTQ X5, Y5
+	XORQ         AX, AX
+s64loop:
+	CMPQ      AX, CX
+	JAE       s64done
+	VMOVDQU   (SI)(AX*8), Y1
+	VPCMPGTQ  Y0, Y1, Y2
+	VPAND     Y5, Y2, Y2
+	VMOVDQU   Y2, (DI)(AX*8)
+	ADDQ      $4, AX
+	JMP       s64loop
+s64done:
+	VZEROUPPER
+	RET
+
+// func combine32AVX(d, g, p, fp, keep, next []float32)
+// d = (g + p)*fp + keep*next; len(d) is a multiple of 8.
+TEXT ·combine32AVX(SB), NOSPLIT, $0-144
+	MOVQ d_base+0(FP), DI
+	MOVQ d_len+8(FP), CX
+	MOVQ g_base+24(FP), SI
+	MOVQ p_base+48(FP), R8
+	MOVQ fp_base+72(FP), R9
+	MOVQ keep_base+96(FP), R10
+	MOVQ next_base+120(FP), R11
+	XORQ AX, AX
+c32loop:
+	CMPQ    AX, CX
+	JAE     c32done
+	VMOVUPS (SI)(AX*4), Y0
+	VADDPS  (R8)(AX*4), Y0, Y0
+	VMULPS  (R9)(AX*4), Y0, Y0
+	VMOVUPS (R10)(AX*4), Y1
+	VMULPS  (R11)(AX*4), Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ    $8, AX
+	JMP     c32loop
+c32done:
+	VZEROUPPER
+	RET
+
+// func combine64AVX(d, g, p, fp, keep, next []float64)
+// As combine32AVX; len(d) is a multiple of 4.
+TEXT ·combine64AVX(SB), NOSPLIT, $0-144
+	MOVQ d_base+0(FP), DI
+	MOVQ d_len+8(FP), CX
+	MOVQ g_base+24(FP), SI
+	MOVQ p_base+48(FP), R8
+	MOVQ fp_base+72(FP), R9
+	MOVQ keep_base+96(FP), R10
+	MOVQ next_base+120(FP), R11
+	XORQ AX, AX
+c64loop:
+	CMPQ    AX, CX
+	JAE     c64done
+	VMOVUPD (SI)(AX*8), Y0
+	VADDPD  (R8)(AX*8), Y0, Y0
+	VMULPD  (R9)(AX*8), Y0, Y0
+	VMOVUPD (R10)(AX*8), Y1
+	VMULPD  (R11)(AX*8), Y1, Y1
+	VADDPD  Y1, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	JMP     c64loop
+c64done:
+	VZEROUPPER
 	RET
 
 // func relu32AVX(x, out []float32)

@@ -29,7 +29,8 @@ func sameBits[T float32 | float64](a, b []T) bool {
 	})
 }
 
-// TestKernelsMatchLoops checks the ReLU and leak kernels (assembly where
+// TestKernelsMatchLoops checks the ReLU, ReLU-derivative, leak and BPTT
+// combine kernels (assembly where
 // the CPU has it) against the Go loops bit for bit, for every length up to
 // 40 (whole vectors and every tail) in both precisions.
 func TestKernelsMatchLoops(t *testing.T) {
@@ -71,5 +72,26 @@ func TestKernelsMatchLoops(t *testing.T) {
 		leak32(got32, f32(in[1]), f32(in[2]), f32(in[3]), f32(in[4]))
 		leakLoop(want32, f32(in[1]), f32(in[2]), f32(in[3]), f32(in[4]))
 		check32("leak", got32, want32)
+
+		got, want = make([]float64, n), make([]float64, n)
+		step64(in[0], got)
+		stepLoop(in[0], want)
+		check64("step", got, want)
+		got32, want32 = make([]float32, n), make([]float32, n)
+		step32(f32(in[0]), got32)
+		stepLoop(f32(in[0]), want32)
+		check32("step", got32, want32)
+
+		got, want = make([]float64, n), make([]float64, n)
+		combine64(got, in[0], in[1], in[2], in[3], in[4])
+		combineLoop(want, in[0], in[1], in[2], in[3], in[4])
+		check64("combine", got, want)
+		got32, want32 = make([]float32, n), make([]float32, n)
+		combine32(got32, f32(in[0]), f32(in[1]), f32(in[2]), f32(in[3]), f32(in[4]))
+		combineLoop(want32, f32(in[0]), f32(in[1]), f32(in[2]), f32(in[3]), f32(in[4]))
+		check32("combine", got32, want32)
+	}
+	if !hasAVX {
+		t.Log("no AVX2 on this CPU: the kernels are the Go loops")
 	}
 }
