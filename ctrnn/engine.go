@@ -355,6 +355,16 @@ func combineLoop[T float32 | float64](d, g, p, fp, keep, next []T) {
 	}
 }
 
+// momentsLoop adds d to gb and d⊙(xt − xp) to ga in Go, the reference of
+// the assembly kernels.
+func momentsLoop[T float32 | float64](gb, ga, d, xt, xp []T) {
+	ga, d, xt, xp = ga[:len(gb)], d[:len(gb)], xt[:len(gb)], xp[:len(gb)]
+	for j, v := range d {
+		gb[j] += v
+		ga[j] += v * (xt[j] - xp[j])
+	}
+}
+
 // backSteps runs backpropagation through time down to δx for every step,
 // from the objective's gradients (batch-first, whole batch) of this
 // worker's trials. With omega, it also computes Ω's terms and coefficients.
@@ -456,10 +466,11 @@ func (e *engine[T]) backWeights(omegaScale T) {
 	noise := e.noiseOn && len(e.eta) > 0
 	for s := 0; s < nt*bn; s += nN {
 		d, xt, xp := e.d[s:s+nN], e.x[s+bn:s+bn+nN], e.x[s:s+nN]
-		gb, ga := e.gBias[:nN], e.gAlpha[:nN]
-		for j, v := range d {
-			gb[j] += v
-			ga[j] += v * (xt[j] - xp[j])
+		switch gb := any(e.gBias).(type) {
+		case []float32:
+			moments32(gb, any(e.gAlpha).([]float32), any(d).([]float32), any(xt).([]float32), any(xp).([]float32))
+		case []float64:
+			moments64(gb, any(e.gAlpha).([]float64), any(d).([]float64), any(xt).([]float64), any(xp).([]float64))
 		}
 		if noise {
 			eta, ge := e.eta[s:s+nN], e.gEta[:nN]

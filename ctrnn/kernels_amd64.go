@@ -22,6 +22,12 @@ func combine32AVX(d, g, p, fp, keep, next []float32)
 func combine64AVX(d, g, p, fp, keep, next []float64)
 
 //go:noescape
+func moments32AVX(gb, ga, d, xt, xp []float32)
+
+//go:noescape
+func moments64AVX(gb, ga, d, xt, xp []float64)
+
+//go:noescape
 func relu32AVX(x, out []float32)
 
 //go:noescape
@@ -73,7 +79,7 @@ func leak64(next, x, alpha, bias, keep []float64) {
 	leakLoop(next, x, alpha, bias, keep)
 }
 
-// The two kernels below leave the last len mod 8 (float32) or mod 4
+// The kernels below leave the last len mod 8 (float32) or mod 4
 // (float64) elements to the Go loop.
 
 func step32(x, out []float32) {
@@ -116,4 +122,26 @@ func combine64(d, g, p, fp, keep, next []float64) {
 		combine64AVX(d[:k], g, p, fp, keep, next)
 	}
 	combineLoop(d[k:], g[k:], p[k:], fp[k:], keep[k:], next[k:])
+}
+
+func moments32(gb, ga, d, xt, xp []float32) {
+	n := len(gb)
+	ga, d, xt, xp = ga[:n], d[:n], xt[:n], xp[:n]
+	k := 0
+	if hasAVX {
+		k = n &^ 7
+		moments32AVX(gb[:k], ga, d, xt, xp)
+	}
+	momentsLoop(gb[k:], ga[k:], d[k:], xt[k:], xp[k:])
+}
+
+func moments64(gb, ga, d, xt, xp []float64) {
+	n := len(gb)
+	ga, d, xt, xp = ga[:n], d[:n], xt[:n], xp[:n]
+	k := 0
+	if hasAVX {
+		k = n &^ 3
+		moments64AVX(gb[:k], ga, d, xt, xp)
+	}
+	momentsLoop(gb[k:], ga[k:], d[k:], xt[k:], xp[k:])
 }

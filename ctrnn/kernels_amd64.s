@@ -266,3 +266,57 @@ l64tail:
 l64done:
 	VZEROUPPER
 	RET
+
+// func moments32AVX(gb, ga, d, xt, xp []float32)
+// gb += d, ga += d*(xt − xp); len(gb) is a multiple of 8.
+TEXT ·moments32AVX(SB), NOSPLIT, $0-120
+	MOVQ gb_base+0(FP), DI
+	MOVQ gb_len+8(FP), CX
+	MOVQ ga_base+24(FP), R11
+	MOVQ d_base+48(FP), SI
+	MOVQ xt_base+72(FP), R8
+	MOVQ xp_base+96(FP), R9
+	XORQ AX, AX
+m32loop:
+	CMPQ    AX, CX
+	JAE     m32done
+	VMOVUPS (SI)(AX*4), Y0
+	VADDPS  (DI)(AX*4), Y0, Y1
+	VMOVUPS Y1, (DI)(AX*4)
+	VMOVUPS (R8)(AX*4), Y2
+	VSUBPS  (R9)(AX*4), Y2, Y2
+	VMULPS  Y2, Y0, Y2
+	VADDPS  (R11)(AX*4), Y2, Y2
+	VMOVUPS Y2, (R11)(AX*4)
+	ADDQ    $8, AX
+	JMP     m32loop
+m32done:
+	VZEROUPPER
+	RET
+
+// func moments64AVX(gb, ga, d, xt, xp []float64)
+// As moments32AVX; len(gb) is a multiple of 4.
+TEXT ·moments64AVX(SB), NOSPLIT, $0-120
+	MOVQ gb_base+0(FP), DI
+	MOVQ gb_len+8(FP), CX
+	MOVQ ga_base+24(FP), R11
+	MOVQ d_base+48(FP), SI
+	MOVQ xt_base+72(FP), R8
+	MOVQ xp_base+96(FP), R9
+	XORQ AX, AX
+m64loop:
+	CMPQ    AX, CX
+	JAE     m64done
+	VMOVUPD (SI)(AX*8), Y0
+	VADDPD  (DI)(AX*8), Y0, Y1
+	VMOVUPD Y1, (DI)(AX*8)
+	VMOVUPD (R8)(AX*8), Y2
+	VSUBPD  (R9)(AX*8), Y2, Y2
+	VMULPD  Y2, Y0, Y2
+	VADDPD  (R11)(AX*8), Y2, Y2
+	VMOVUPD Y2, (R11)(AX*8)
+	ADDQ    $4, AX
+	JMP     m64loop
+m64done:
+	VZEROUPPER
+	RET

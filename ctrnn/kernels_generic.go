@@ -20,3 +20,7 @@ func step64(x, out []float64) { stepLoop(x, out) }
 func combine32(d, g, p, fp, keep, next []float32) { combineLoop(d, g, p, fp, keep, next) }
 
 func combine64(d, g, p, fp, keep, next []float64) { combineLoop(d, g, p, fp, keep, next) }
+
+func moments32(gb, ga, d, xt, xp []float32) { momentsLoop(gb, ga, d, xt, xp) }
+
+func moments64(gb, ga, d, xt, xp []float64) { momentsLoop(gb, ga, d, xt, xp) }

@@ -91,6 +91,31 @@ func TestKernelsMatchLoops(t *testing.T) {
 		combineLoop(want32, f32(in[0]), f32(in[1]), f32(in[2]), f32(in[3]), f32(in[4]))
 		check32("combine", got32, want32)
 	}
+	for n := 0; n <= 40; n++ {
+		in := [5][]float64{}
+		for k := range in {
+			in[k] = kernelInput(rng, n)
+		}
+		f32 := func(v []float64) []float32 {
+			out := make([]float32, len(v))
+			convert(out, v)
+			return out
+		}
+		gb, ga := slices.Clone(in[0]), slices.Clone(in[1])
+		wb, wa := slices.Clone(in[0]), slices.Clone(in[1])
+		moments64(gb, ga, in[2], in[3], in[4])
+		momentsLoop(wb, wa, in[2], in[3], in[4])
+		if !sameBits(gb, wb) || !sameBits(ga, wa) {
+			t.Errorf("moments float64, n = %d: kernel %v %v, loop %v %v", n, gb, ga, wb, wa)
+		}
+		gb32, ga32 := f32(in[0]), f32(in[1])
+		wb32, wa32 := f32(in[0]), f32(in[1])
+		moments32(gb32, ga32, f32(in[2]), f32(in[3]), f32(in[4]))
+		momentsLoop(wb32, wa32, f32(in[2]), f32(in[3]), f32(in[4]))
+		if !sameBits(gb32, wb32) || !sameBits(ga32, wa32) {
+			t.Errorf("moments float32, n = %d: kernel %v %v, loop %v %v", n, gb32, ga32, wb32, wa32)
+		}
+	}
 	if !hasAVX {
 		t.Log("no AVX2 on this CPU: the kernels are the Go loops")
 	}
