@@ -47,7 +47,8 @@ func newParams[T linalg.Float](i, n, o int) *params[T] {
 // engine runs the dynamics of nB consecutive trials of a batch, starting
 // with trial first, in precision T on time-major workspaces. Step t of
 // trial b of an array with k columns starts at (t·nB + b)·k. x and r hold
-// steps 0…T, everything else steps 1…T.
+// steps 0…T (or a ring of them, see ensure and row), everything else steps
+// 1…T.
 type engine[T linalg.Float] struct {
 	*params[T]
 

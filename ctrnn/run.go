@@ -21,7 +21,7 @@ type runner interface {
 	step(m *Model, nb int, x, u, r, y []float64)
 }
 
-// runner splits each batch between workers, one engine per block of
+// batchRunner splits each batch between workers, one engine per block of
 // consecutive trials, run in parallel. A trial's noise depends only on the
 // model's generator and its index in the batch, so outputs do not depend on
 // the split; gradients are summed over the workers in a fixed order.
