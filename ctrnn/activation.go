@@ -2,7 +2,6 @@ package ctrnn
 
 import (
 	"math"
-	"unsafe"
 
 	"nn4n/internal/linalg"
 )
@@ -13,12 +12,7 @@ func activate[T linalg.Float](f Activation, x, out []T) {
 	out = out[:len(x)]
 	switch f {
 	case ReLU:
-		switch x := any(x).(type) {
-		case []float32:
-			relu32(x, any(out).([]float32))
-		case []float64:
-			relu64(x, any(out).([]float64))
-		}
+		relu(x, out)
 	case Tanh:
 		for i, v := range x {
 			out[i] = T(math.Tanh(float64(v)))
@@ -73,51 +67,6 @@ func derivative[T linalg.Float](f Activation, x, fx, out []T) {
 		}
 	}
 }
-
-// reluLoop sets out = max(x, 0) in Go, the reference of the assembly
-// kernels, with their conventions: a NaN stays NaN, −0 stays −0.
-func reluLoop[T float32 | float64](x, out []T) {
-	out = out[:len(x)]
-	for i, v := range x {
-		if v >= 0 || v != v {
-			out[i] = v
-		} else {
-			out[i] = 0
-		}
-	}
-}
-
-// step sets out = 1 where x > 0 and 0 elsewhere through the kernel of its
-// type.
-func step[T linalg.Float](x, out []T) {
-	switch x := any(x).(type) {
-	case []float64:
-		step64(x, any(out).([]float64))
-	case []float32:
-		step32(x, any(out).([]float32))
-	}
-}
-
-// stepLoop is step in Go, the reference of the assembly kernels: it reads
-// the sign and magnitude bits without a branch (the signs of a network's
-// states are unpredictable and a mispredicted branch costs more than the
-// arithmetic), so a NaN with the sign bit clear counts as positive.
-func stepLoop[T float32 | float64](x, out []T) {
-	out = out[:len(x)]
-	for i, v := range x {
-		var b int64
-		if isFloat32(v) {
-			b = int64(int32(math.Float32bits(float32(v))))
-		} else {
-			b = int64(math.Float64bits(float64(v)))
-		}
-		// −b has its top bit set iff b > 0 or b is −0.0's bits, which ^b excludes.
-		out[i] = T(uint64(-b&^b) >> 63)
-	}
-}
-
-// isFloat32 reports whether T is float32; constant for each instantiation.
-func isFloat32[T float32 | float64](v T) bool { return unsafe.Sizeof(v) == 4 }
 
 func sigmoid(x float64) float64 {
 	if x >= 0 {

@@ -329,43 +329,6 @@ func (e *engine[T]) advance(t int) {
 	}
 }
 
-// leak sets next = α⊙(next + b) + (1−α)⊙x through the kernel of its type.
-func leak[T linalg.Float](next, x, alpha, bias, keep []T) {
-	switch n := any(next).(type) {
-	case []float32:
-		leak32(n, any(x).([]float32), any(alpha).([]float32), any(bias).([]float32), any(keep).([]float32))
-	case []float64:
-		leak64(n, any(x).([]float64), any(alpha).([]float64), any(bias).([]float64), any(keep).([]float64))
-	}
-}
-
-// leakLoop is leak in Go, the reference of the assembly kernels.
-func leakLoop[T float32 | float64](next, x, alpha, bias, keep []T) {
-	x, alpha, bias, keep = x[:len(next)], alpha[:len(next)], bias[:len(next)], keep[:len(next)]
-	for j, v := range next {
-		next[j] = alpha[j]*(v+bias[j]) + keep[j]*x[j]
-	}
-}
-
-// combineLoop sets d = (g + p)⊙fp + keep⊙next in Go, the reference of the
-// assembly kernels.
-func combineLoop[T float32 | float64](d, g, p, fp, keep, next []T) {
-	g, p, fp, keep, next = g[:len(d)], p[:len(d)], fp[:len(d)], keep[:len(d)], next[:len(d)]
-	for j := range d {
-		d[j] = (g[j]+p[j])*fp[j] + keep[j]*next[j]
-	}
-}
-
-// momentsLoop adds d to gb and d⊙(xt − xp) to ga in Go, the reference of
-// the assembly kernels.
-func momentsLoop[T float32 | float64](gb, ga, d, xt, xp []T) {
-	ga, d, xt, xp = ga[:len(gb)], d[:len(gb)], xt[:len(gb)], xp[:len(gb)]
-	for j, v := range d {
-		gb[j] += v
-		ga[j] += v * (xt[j] - xp[j])
-	}
-}
-
 // backSteps runs backpropagation through time down to δx for every step,
 // from the objective's gradients (batch-first, whole batch) of this
 // worker's trials. With omega, it also computes Ω's terms and coefficients.
@@ -467,12 +430,7 @@ func (e *engine[T]) backWeights(omegaScale T) {
 	noise := e.noiseOn && len(e.eta) > 0
 	for s := 0; s < nt*bn; s += nN {
 		d, xt, xp := e.d[s:s+nN], e.x[s+bn:s+bn+nN], e.x[s:s+nN]
-		switch gb := any(e.gBias).(type) {
-		case []float32:
-			moments32(gb, any(e.gAlpha).([]float32), any(d).([]float32), any(xt).([]float32), any(xp).([]float32))
-		case []float64:
-			moments64(gb, any(e.gAlpha).([]float64), any(d).([]float64), any(xt).([]float64), any(xp).([]float64))
-		}
+		moments(e.gBias, e.gAlpha, d, xt, xp)
 		if noise {
 			eta, ge := e.eta[s:s+nN], e.gEta[:nN]
 			for j, v := range d {
@@ -508,12 +466,7 @@ func (e *engine[T]) combine(dst, g, next, gx []T) {
 	for s := 0; s < len(dst); s += nN {
 		d, fp, p := dst[s:s+nN], e.fp[s:s+nN], e.p[s:s+nN]
 		if g != nil && next != nil && gx == nil { // the common case, one kernel
-			switch d := any(d).(type) {
-			case []float32:
-				combine32(d, any(g[s:s+nN]).([]float32), any(p).([]float32), any(fp).([]float32), any(keep).([]float32), any(next[s:s+nN]).([]float32))
-			case []float64:
-				combine64(d, any(g[s:s+nN]).([]float64), any(p).([]float64), any(fp).([]float64), any(keep).([]float64), any(next[s:s+nN]).([]float64))
-			}
+			combineRow(d, g[s:s+nN], p, fp, keep, next[s:s+nN])
 			continue
 		}
 		for j := range d {

@@ -2,9 +2,10 @@
 
 package ctrnn
 
-// The elementwise kernels of the time loop in AVX2 assembly
-// (kernels_amd64.s), with the Go loops as the fallback on CPUs without
-// AVX2. They round exactly as the Go loops do (no fused multiply-add).
+import "nn4n/internal/linalg"
+
+// The assembly of the kernels (kernels.go); every length is a multiple of
+// the vector width.
 
 //go:noescape
 func cpuHasAVX2() bool
@@ -41,107 +42,50 @@ func leak64AVX(next, x, alpha, bias, keep []float64)
 
 var hasAVX = cpuHasAVX2()
 
-func relu32(x, out []float32) {
-	out = out[:len(x)]
-	if hasAVX {
-		relu32AVX(x, out)
-		return
+// The vector halves of the kernels (kernels.go) pass whole vectors to the
+// assembly of their precision.
+
+func reluVec[T linalg.Float](x, out []T) {
+	switch x := any(x).(type) {
+	case []float32:
+		relu32AVX(x, any(out).([]float32))
+	case []float64:
+		relu64AVX(x, any(out).([]float64))
 	}
-	reluLoop(x, out)
 }
 
-func relu64(x, out []float64) {
-	out = out[:len(x)]
-	if hasAVX {
-		relu64AVX(x, out)
-		return
+func stepVec[T linalg.Float](x, out []T) {
+	switch x := any(x).(type) {
+	case []float32:
+		step32AVX(x, any(out).([]float32))
+	case []float64:
+		step64AVX(x, any(out).([]float64))
 	}
-	reluLoop(x, out)
 }
 
-func leak32(next, x, alpha, bias, keep []float32) {
-	n := len(next)
-	x, alpha, bias, keep = x[:n], alpha[:n], bias[:n], keep[:n]
-	if hasAVX {
-		leak32AVX(next, x, alpha, bias, keep)
-		return
+func leakVec[T linalg.Float](next, x, alpha, bias, keep []T) {
+	switch n := any(next).(type) {
+	case []float32:
+		leak32AVX(n, any(x).([]float32), any(alpha).([]float32), any(bias).([]float32), any(keep).([]float32))
+	case []float64:
+		leak64AVX(n, any(x).([]float64), any(alpha).([]float64), any(bias).([]float64), any(keep).([]float64))
 	}
-	leakLoop(next, x, alpha, bias, keep)
 }
 
-func leak64(next, x, alpha, bias, keep []float64) {
-	n := len(next)
-	x, alpha, bias, keep = x[:n], alpha[:n], bias[:n], keep[:n]
-	if hasAVX {
-		leak64AVX(next, x, alpha, bias, keep)
-		return
+func combineVec[T linalg.Float](d, g, p, fp, keep, next []T) {
+	switch dd := any(d).(type) {
+	case []float32:
+		combine32AVX(dd, any(g).([]float32), any(p).([]float32), any(fp).([]float32), any(keep).([]float32), any(next).([]float32))
+	case []float64:
+		combine64AVX(dd, any(g).([]float64), any(p).([]float64), any(fp).([]float64), any(keep).([]float64), any(next).([]float64))
 	}
-	leakLoop(next, x, alpha, bias, keep)
 }
 
-// The kernels below leave the last len mod 8 (float32) or mod 4
-// (float64) elements to the Go loop.
-
-func step32(x, out []float32) {
-	out = out[:len(x)]
-	k := 0
-	if hasAVX {
-		k = len(x) &^ 7
-		step32AVX(x[:k], out[:k])
+func momentsVec[T linalg.Float](gb, ga, d, xt, xp []T) {
+	switch b := any(gb).(type) {
+	case []float32:
+		moments32AVX(b, any(ga).([]float32), any(d).([]float32), any(xt).([]float32), any(xp).([]float32))
+	case []float64:
+		moments64AVX(b, any(ga).([]float64), any(d).([]float64), any(xt).([]float64), any(xp).([]float64))
 	}
-	stepLoop(x[k:], out[k:])
-}
-
-func step64(x, out []float64) {
-	out = out[:len(x)]
-	k := 0
-	if hasAVX {
-		k = len(x) &^ 3
-		step64AVX(x[:k], out[:k])
-	}
-	stepLoop(x[k:], out[k:])
-}
-
-func combine32(d, g, p, fp, keep, next []float32) {
-	n := len(d)
-	g, p, fp, keep, next = g[:n], p[:n], fp[:n], keep[:n], next[:n]
-	k := 0
-	if hasAVX {
-		k = n &^ 7
-		combine32AVX(d[:k], g, p, fp, keep, next)
-	}
-	combineLoop(d[k:], g[k:], p[k:], fp[k:], keep[k:], next[k:])
-}
-
-func combine64(d, g, p, fp, keep, next []float64) {
-	n := len(d)
-	g, p, fp, keep, next = g[:n], p[:n], fp[:n], keep[:n], next[:n]
-	k := 0
-	if hasAVX {
-		k = n &^ 3
-		combine64AVX(d[:k], g, p, fp, keep, next)
-	}
-	combineLoop(d[k:], g[k:], p[k:], fp[k:], keep[k:], next[k:])
-}
-
-func moments32(gb, ga, d, xt, xp []float32) {
-	n := len(gb)
-	ga, d, xt, xp = ga[:n], d[:n], xt[:n], xp[:n]
-	k := 0
-	if hasAVX {
-		k = n &^ 7
-		moments32AVX(gb[:k], ga, d, xt, xp)
-	}
-	momentsLoop(gb[k:], ga[k:], d[k:], xt[k:], xp[k:])
-}
-
-func moments64(gb, ga, d, xt, xp []float64) {
-	n := len(gb)
-	ga, d, xt, xp = ga[:n], d[:n], xt[:n], xp[:n]
-	k := 0
-	if hasAVX {
-		k = n &^ 3
-		moments64AVX(gb[:k], ga, d, xt, xp)
-	}
-	momentsLoop(gb[k:], ga[k:], d[k:], xt[k:], xp[k:])
 }

@@ -130,66 +130,48 @@ c64done:
 	RET
 
 // func relu32AVX(x, out []float32)
-// out = max(0, x); a NaN in x is kept (it is the second source of VMAXPS).
+// out = max(0, x); a NaN in x is kept (it is the second source of VMAXPS);
+// len(x) is a multiple of 8.
 TEXT ·relu32AVX(SB), NOSPLIT, $0-48
 	MOVQ   x_base+0(FP), SI
 	MOVQ   x_len+8(FP), CX
 	MOVQ   out_base+24(FP), DI
 	VXORPS Y0, Y0, Y0
 	XORQ   AX, AX
-	MOVQ   CX, DX
-	ANDQ   $-8, DX
 r32loop:
-	CMPQ    AX, DX
-	JAE     r32tail
+	CMPQ    AX, CX
+	JAE     r32done
 	VMOVUPS (SI)(AX*4), Y1
 	VMAXPS  Y1, Y0, Y2
 	VMOVUPS Y2, (DI)(AX*4)
 	ADDQ    $8, AX
 	JMP     r32loop
-r32tail:
-	CMPQ   AX, CX
-	JAE    r32done
-	VMOVSS (SI)(AX*4), X1
-	VMAXSS X1, X0, X2
-	VMOVSS X2, (DI)(AX*4)
-	INCQ   AX
-	JMP    r32tail
 r32done:
 	VZEROUPPER
 	RET
 
 // func relu64AVX(x, out []float64)
+// As relu32AVX; len(x) is a multiple of 4.
 TEXT ·relu64AVX(SB), NOSPLIT, $0-48
 	MOVQ   x_base+0(FP), SI
 	MOVQ   x_len+8(FP), CX
 	MOVQ   out_base+24(FP), DI
 	VXORPD Y0, Y0, Y0
 	XORQ   AX, AX
-	MOVQ   CX, DX
-	ANDQ   $-4, DX
 r64loop:
-	CMPQ    AX, DX
-	JAE     r64tail
+	CMPQ    AX, CX
+	JAE     r64done
 	VMOVUPD (SI)(AX*8), Y1
 	VMAXPD  Y1, Y0, Y2
 	VMOVUPD Y2, (DI)(AX*8)
 	ADDQ    $4, AX
 	JMP     r64loop
-r64tail:
-	CMPQ   AX, CX
-	JAE    r64done
-	VMOVSD (SI)(AX*8), X1
-	VMAXSD X1, X0, X2
-	VMOVSD X2, (DI)(AX*8)
-	INCQ   AX
-	JMP    r64tail
 r64done:
 	VZEROUPPER
 	RET
 
 // func leak32AVX(next, x, alpha, bias, keep []float32)
-// next = alpha*(next + bias) + keep*x, rounded as the Go loop rounds it.
+// next = alpha*(next + bias) + keep*x; len(next) is a multiple of 8.
 TEXT ·leak32AVX(SB), NOSPLIT, $0-120
 	MOVQ next_base+0(FP), DI
 	MOVQ next_len+8(FP), CX
@@ -198,11 +180,9 @@ TEXT ·leak32AVX(SB), NOSPLIT, $0-120
 	MOVQ bias_base+72(FP), R9
 	MOVQ keep_base+96(FP), R10
 	XORQ AX, AX
-	MOVQ CX, DX
-	ANDQ $-8, DX
 l32loop:
-	CMPQ    AX, DX
-	JAE     l32tail
+	CMPQ    AX, CX
+	JAE     l32done
 	VMOVUPS (DI)(AX*4), Y0
 	VADDPS  (R9)(AX*4), Y0, Y0
 	VMULPS  (R8)(AX*4), Y0, Y0
@@ -212,23 +192,12 @@ l32loop:
 	VMOVUPS Y0, (DI)(AX*4)
 	ADDQ    $8, AX
 	JMP     l32loop
-l32tail:
-	CMPQ   AX, CX
-	JAE    l32done
-	VMOVSS (DI)(AX*4), X0
-	VADDSS (R9)(AX*4), X0, X0
-	VMULSS (R8)(AX*4), X0, X0
-	VMOVSS (SI)(AX*4), X1
-	VMULSS (R10)(AX*4), X1, X1
-	VADDSS X1, X0, X0
-	VMOVSS X0, (DI)(AX*4)
-	INCQ   AX
-	JMP    l32tail
 l32done:
 	VZEROUPPER
 	RET
 
 // func leak64AVX(next, x, alpha, bias, keep []float64)
+// As leak32AVX; len(next) is a multiple of 4.
 TEXT ·leak64AVX(SB), NOSPLIT, $0-120
 	MOVQ next_base+0(FP), DI
 	MOVQ next_len+8(FP), CX
@@ -237,11 +206,9 @@ TEXT ·leak64AVX(SB), NOSPLIT, $0-120
 	MOVQ bias_base+72(FP), R9
 	MOVQ keep_base+96(FP), R10
 	XORQ AX, AX
-	MOVQ CX, DX
-	ANDQ $-4, DX
 l64loop:
-	CMPQ    AX, DX
-	JAE     l64tail
+	CMPQ    AX, CX
+	JAE     l64done
 	VMOVUPD (DI)(AX*8), Y0
 	VADDPD  (R9)(AX*8), Y0, Y0
 	VMULPD  (R8)(AX*8), Y0, Y0
@@ -251,18 +218,6 @@ l64loop:
 	VMOVUPD Y0, (DI)(AX*8)
 	ADDQ    $4, AX
 	JMP     l64loop
-l64tail:
-	CMPQ   AX, CX
-	JAE    l64done
-	VMOVSD (DI)(AX*8), X0
-	VADDSD (R9)(AX*8), X0, X0
-	VMULSD (R8)(AX*8), X0, X0
-	VMOVSD (SI)(AX*8), X1
-	VMULSD (R10)(AX*8), X1, X1
-	VADDSD X1, X0, X0
-	VMOVSD X0, (DI)(AX*8)
-	INCQ   AX
-	JMP    l64tail
 l64done:
 	VZEROUPPER
 	RET

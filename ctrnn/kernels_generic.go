@@ -2,25 +2,18 @@
 
 package ctrnn
 
-// hasAVX is false: the kernels are the Go loops.
+import "nn4n/internal/linalg"
+
+// hasAVX is false: every kernel runs its Go loop, and the vector halves
+// below, which vectorPart never hands anything, are those loops too.
 const hasAVX = false
 
-func relu32(x, out []float32) { reluLoop(x, out[:len(x)]) }
+func reluVec[T linalg.Float](x, out []T) { reluLoop(x, out) }
 
-func relu64(x, out []float64) { reluLoop(x, out[:len(x)]) }
+func stepVec[T linalg.Float](x, out []T) { stepLoop(x, out) }
 
-func leak32(next, x, alpha, bias, keep []float32) { leakLoop(next, x, alpha, bias, keep) }
+func leakVec[T linalg.Float](next, x, alpha, bias, keep []T) { leakLoop(next, x, alpha, bias, keep) }
 
-func leak64(next, x, alpha, bias, keep []float64) { leakLoop(next, x, alpha, bias, keep) }
+func combineVec[T linalg.Float](d, g, p, fp, keep, next []T) { combineLoop(d, g, p, fp, keep, next) }
 
-func step32(x, out []float32) { stepLoop(x, out) }
-
-func step64(x, out []float64) { stepLoop(x, out) }
-
-func combine32(d, g, p, fp, keep, next []float32) { combineLoop(d, g, p, fp, keep, next) }
-
-func combine64(d, g, p, fp, keep, next []float64) { combineLoop(d, g, p, fp, keep, next) }
-
-func moments32(gb, ga, d, xt, xp []float32) { momentsLoop(gb, ga, d, xt, xp) }
-
-func moments64(gb, ga, d, xt, xp []float64) { momentsLoop(gb, ga, d, xt, xp) }
+func momentsVec[T linalg.Float](gb, ga, d, xt, xp []T) { momentsLoop(gb, ga, d, xt, xp) }

@@ -56,38 +56,38 @@ func TestKernelsMatchLoops(t *testing.T) {
 			return out
 		}
 		got, want := make([]float64, n), make([]float64, n)
-		relu64(in[0], got)
+		relu(in[0], got)
 		reluLoop(in[0], want)
 		check64("relu", got, want)
 		got32, want32 := make([]float32, n), make([]float32, n)
-		relu32(f32(in[0]), got32)
+		relu(f32(in[0]), got32)
 		reluLoop(f32(in[0]), want32)
 		check32("relu", got32, want32)
 
 		got, want = slices.Clone(in[0]), slices.Clone(in[0])
-		leak64(got, in[1], in[2], in[3], in[4])
+		leak(got, in[1], in[2], in[3], in[4])
 		leakLoop(want, in[1], in[2], in[3], in[4])
 		check64("leak", got, want)
 		got32, want32 = f32(in[0]), f32(in[0])
-		leak32(got32, f32(in[1]), f32(in[2]), f32(in[3]), f32(in[4]))
+		leak(got32, f32(in[1]), f32(in[2]), f32(in[3]), f32(in[4]))
 		leakLoop(want32, f32(in[1]), f32(in[2]), f32(in[3]), f32(in[4]))
 		check32("leak", got32, want32)
 
 		got, want = make([]float64, n), make([]float64, n)
-		step64(in[0], got)
+		step(in[0], got)
 		stepLoop(in[0], want)
 		check64("step", got, want)
 		got32, want32 = make([]float32, n), make([]float32, n)
-		step32(f32(in[0]), got32)
+		step(f32(in[0]), got32)
 		stepLoop(f32(in[0]), want32)
 		check32("step", got32, want32)
 
 		got, want = make([]float64, n), make([]float64, n)
-		combine64(got, in[0], in[1], in[2], in[3], in[4])
+		combineRow(got, in[0], in[1], in[2], in[3], in[4])
 		combineLoop(want, in[0], in[1], in[2], in[3], in[4])
 		check64("combine", got, want)
 		got32, want32 = make([]float32, n), make([]float32, n)
-		combine32(got32, f32(in[0]), f32(in[1]), f32(in[2]), f32(in[3]), f32(in[4]))
+		combineRow(got32, f32(in[0]), f32(in[1]), f32(in[2]), f32(in[3]), f32(in[4]))
 		combineLoop(want32, f32(in[0]), f32(in[1]), f32(in[2]), f32(in[3]), f32(in[4]))
 		check32("combine", got32, want32)
 	}
@@ -103,14 +103,14 @@ func TestKernelsMatchLoops(t *testing.T) {
 		}
 		gb, ga := slices.Clone(in[0]), slices.Clone(in[1])
 		wb, wa := slices.Clone(in[0]), slices.Clone(in[1])
-		moments64(gb, ga, in[2], in[3], in[4])
+		moments(gb, ga, in[2], in[3], in[4])
 		momentsLoop(wb, wa, in[2], in[3], in[4])
 		if !sameBits(gb, wb) || !sameBits(ga, wa) {
 			t.Errorf("moments float64, n = %d: kernel %v %v, loop %v %v", n, gb, ga, wb, wa)
 		}
 		gb32, ga32 := f32(in[0]), f32(in[1])
 		wb32, wa32 := f32(in[0]), f32(in[1])
-		moments32(gb32, ga32, f32(in[2]), f32(in[3]), f32(in[4]))
+		moments(gb32, ga32, f32(in[2]), f32(in[3]), f32(in[4]))
 		momentsLoop(wb32, wa32, f32(in[2]), f32(in[3]), f32(in[4]))
 		if !sameBits(gb32, wb32) || !sameBits(ga32, wa32) {
 			t.Errorf("moments float32, n = %d: kernel %v %v, loop %v %v", n, gb32, ga32, wb32, wa32)
