@@ -52,13 +52,6 @@ func init() {
 	}
 }
 
-// normal returns a standard normal sample.
-func (g *stream) normal() float64 {
-	var x [1]float64
-	fillNormal(g, x[:])
-	return x[0]
-}
-
 // fillNormal fills dst with standard normal samples from g. The state stays
 // in a register through the common path; bit 7 of a draw is the sign,
 // applied to the sign bit without a branch (it is unpredictable).

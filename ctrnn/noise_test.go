@@ -6,6 +6,13 @@ import (
 	"testing"
 )
 
+// normal returns one standard normal sample of g.
+func (g *stream) normal() float64 {
+	var x [1]float64
+	fillNormal(g, x[:])
+	return x[0]
+}
+
 // TestNormalStream checks the ziggurat sampler against the standard
 // normal: moments, tail masses and a Kolmogorov–Smirnov statistic.
 func TestNormalStream(t *testing.T) {
