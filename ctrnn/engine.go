@@ -20,14 +20,17 @@ type params[T linalg.Float] struct {
 
 	wIn   []T // N×I effective
 	wRecA []T // N×N, diag(α)·W_rec effective
-	wOut  []T // O×N effective
-	bias  []T // b_in + b_rec
-	bOut  []T
-	alpha []T
-	keep  []T // 1 − α
-	pre   []T // α·σ_pre
-	rec   []T // √(2α)·σ_rec
-	post  T   // σ_post
+	// wRecA packed for the products of the forward (r·wRecAᵀ) and backward
+	// (δx·wRecA) passes.
+	wRecP, wRecTP linalg.Packed[T]
+	wOut          []T // O×N effective
+	bias          []T // b_in + b_rec
+	bOut          []T
+	alpha         []T
+	keep          []T // 1 − α
+	pre           []T // α·σ_pre
+	rec           []T // √(2α)·σ_rec
+	post          T   // σ_post
 	// pycog input model
 	inputOn        bool
 	u0, inputScale T
@@ -54,11 +57,12 @@ type engine[T linalg.Float] struct {
 
 	// Forward workspaces for nB trials of nT steps.
 	nB, nT, first int
-	u             []T // T·B·I
-	x, r, fx      []T // (T+1)·B·N, or ring rows; fx aliases r without post noise
-	blk           int // steps per block of the input drive and readout
-	ring          int // 0: x and r keep every step; > 0: they are rings of this many rows
-	a, y          []T // T·B·O
+	packed        bool // the recurrent products run on wRecP and wRecTP, else on BLAS
+	u             []T  // T·B·I
+	x, r, fx      []T  // (T+1)·B·N, or ring rows; fx aliases r without post noise
+	blk           int  // steps per block of the input drive and readout
+	ring          int  // 0: x and r keep every step; > 0: they are rings of this many rows
+	a, y          []T  // T·B·O
 	// Noise samples, held for the backward pass. nil when off.
 	nu, xi, eta, zeta []T
 	noiseOn           bool
@@ -171,6 +175,8 @@ func (e *params[T]) load(m *Model) {
 			e.wRecA[j*n+i] = T(a * w)
 		}
 	}
+	e.wRecP.Pack(e.wRecA, n, n)
+	e.wRecTP.PackT(e.wRecA, n, n)
 	convert(e.wOut, m.wOut.eff)
 	convert(e.bOut, m.bOut)
 	e.inputOn = m.cfg.InputBaseline != 0 || m.cfg.InputNoise != 0
@@ -264,7 +270,11 @@ func (e *engine[T]) run(input []float64, x0 []T) {
 	for t := 0; t <= nt; t++ {
 		if t > 0 {
 			// x_t += r_{t−1}·(diag(α)W_rec)ᵀ
-			linalg.Gemm(false, true, nb, nN, nN, 1, e.at(e.r, t-1), nN, e.wRecA, nN, 1, e.at(e.x, t), nN)
+			if e.packed {
+				e.wRecP.MulT(nb, e.at(e.r, t-1), nN, e.at(e.x, t), nN)
+			} else {
+				linalg.Gemm(false, true, nb, nN, nN, 1, e.at(e.r, t-1), nN, e.wRecA, nN, 1, e.at(e.x, t), nN)
+			}
 		}
 		if t%blk == 0 && t < nt {
 			// x_s ← W_in·u_s for the steps s of the next block.
@@ -382,7 +392,12 @@ func (e *engine[T]) backSteps(g *ObjectiveGrad, omega bool) {
 	for t := nt; t >= 1; t-- {
 		dt := e.d[(t-1)*bn : t*bn]
 		// p = δx_t·diag(α)W_rec: the recurrent part of δr_{t−1}.
-		linalg.Gemm(false, false, nb, nN, nN, 1, dt, nN, e.wRecA, nN, 0, e.p, nN)
+		if e.packed {
+			clear(e.p)
+			e.wRecTP.MulT(nb, dt, nN, e.p, nN)
+		} else {
+			linalg.Gemm(false, false, nb, nN, nN, 1, dt, nN, e.wRecA, nN, 0, e.p, nN)
+		}
 		if omega {
 			s, k := e.omegaStep(dt, e.c[(t-1)*bn:t*bn])
 			e.omegaSum += s

@@ -123,7 +123,10 @@ func TestGradientFiniteDifferences(t *testing.T) {
 						t.Fatal(err)
 					}
 					randomizeParams(m, seed)
-					b := randomBatch(seed, 3, 6, 3, 2)
+					// Five trials: the packed product kernel's path (a tile
+					// of four and a last row); the smaller batches of the
+					// tests below take BLAS's.
+					b := randomBatch(seed, 5, 6, 3, 2)
 					checkGradient(t, m, b, &probe{seed: seed})
 				})
 			}

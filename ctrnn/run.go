@@ -3,6 +3,7 @@ package ctrnn
 import (
 	"runtime"
 	"sync"
+	"unsafe"
 
 	"nn4n/internal/linalg"
 )
@@ -47,26 +48,43 @@ func newRunner[T linalg.Float](i, n, o int) *batchRunner[T] {
 // a second worker; below it the batch runs on the calling goroutine.
 var minWork = 1 << 20 // a variable for tests
 
-// split assigns nb trials of nt steps to min(GOMAXPROCS, nb) workers, or to
-// one for a small batch. A worker's per-step product packs all of W_rec
-// whatever its number of trials, so when each worker would have fewer than
-// N/32 trials (large N, small B) one worker runs with OpenBLAS on
-// GOMAXPROCS threads instead, which split W_rec between them.
+// blasBytes is the size of W_rec above which, without the packed product
+// kernel, one worker runs the batch with OpenBLAS on GOMAXPROCS threads:
+// half of a core's L2 cache here (1 MiB on the Zen 4 this was measured on),
+// which must also hold OpenBLAS's copy of W_rec, packed again at every
+// step. Workers that each multiply by all of a larger W_rec run at the
+// single-thread rate of a product that no longer fits in cache.
+var blasBytes = 512 << 10 // a variable for tests
+
+// split assigns nb trials of nt steps to workers. With the packed product
+// kernel (linalg.Packed), which keeps W_rec packed for the whole pass,
+// each of up to GOMAXPROCS workers gets at least four trials (a tile of
+// the kernel), and a batch too small for two runs on one worker with
+// OpenBLAS on GOMAXPROCS threads. Without the kernel, OpenBLAS packs all of
+// W_rec at every step whatever a worker's number of trials, so when W_rec
+// outgrows blasBytes or workers would get fewer than N/32 trials, one
+// worker runs with OpenBLAS on GOMAXPROCS threads, which share W_rec.
 func (r *batchRunner[T]) split(nb, nt int) {
 	procs := runtime.GOMAXPROCS(0)
-	n := min(procs, nb)
-	r.blas = 1
-	if nb*nt*r.nN*r.nN < minWork {
+	var zero T
+	n, blas, packed := min(procs, nb), 1, linalg.HasPacked
+	switch {
+	case nb*nt*r.nN*r.nN < minWork:
 		n = 1
-	} else if nb/n < r.nN/32 {
-		n, r.blas = 1, procs
+	case packed:
+		if n = min(procs, nb/4); n <= 1 {
+			n, blas = 1, procs
+		}
+	case nb/n < r.nN/32 || r.nN*r.nN*int(unsafe.Sizeof(zero)) > blasBytes:
+		n, blas = 1, procs
 	}
 	for len(r.workers) < n {
 		r.workers = append(r.workers, newEngine(r.params))
 	}
-	r.n = n
+	r.n, r.blas = n, blas
 	for k, e := range r.workers[:n] {
 		e.first, e.nB = nb*k/n, nb*(k+1)/n-nb*k/n
+		e.packed = packed && blas == 1 && e.nB >= 4
 	}
 }
 

@@ -1,21 +1,31 @@
 package ctrnn
 
 import (
+	"fmt"
 	"runtime"
 	"slices"
 	"testing"
+
+	"nn4n/internal/linalg"
 )
 
 // TestSplitMatchesOneWorker runs the same noisy batch (every noise on, a
-// probe objective with Ω) on 1, 2 and 3 workers: outputs, rates and states
-// must be bit-identical, since a trial's noise depends only on the
-// generator and the trial's index, and gradients, summed over the workers
-// in another order, must agree to rounding. One worker's gradients are the
+// probe objective with Ω) on 1, 2 and 3 workers, with and without the
+// packed product kernel: outputs, rates and states must be bit-identical,
+// since a trial's noise depends only on the generator and the trial's
+// index, and gradients, summed over the workers in another order, must
+// agree to rounding. One worker's gradients are the
 // ones the finite-difference tests check.
 func TestSplitMatchesOneWorker(t *testing.T) {
-	defer func(w, p int) { minWork = w; runtime.GOMAXPROCS(p) }(minWork, runtime.GOMAXPROCS(0))
-	for _, prec := range []Precision{Float64, Float32} {
-		t.Run(prec.String(), func(t *testing.T) {
+	defer func(w, p int, k bool) { minWork, linalg.HasPacked = w, k; runtime.GOMAXPROCS(p) }(minWork, runtime.GOMAXPROCS(0), linalg.HasPacked)
+	kernel := linalg.HasPacked
+	for _, c := range []struct {
+		prec   Precision
+		packed bool
+	}{{Float64, kernel}, {Float32, kernel}, {Float64, false}, {Float32, false}} {
+		prec := c.prec
+		linalg.HasPacked = c.packed
+		t.Run(fmt.Sprintf("%v/packed=%v", prec, c.packed), func(t *testing.T) {
 			cfg := testConfig(Softplus, SoftmaxHead, Rectify, 41)
 			cfg.Precision = prec
 			m, err := New(cfg)
@@ -23,7 +33,7 @@ func TestSplitMatchesOneWorker(t *testing.T) {
 				t.Fatal(err)
 			}
 			randomizeParams(m, 41)
-			b := randomBatch(41, 7, 12, cfg.Inputs, cfg.Outputs)
+			b := randomBatch(41, 13, 12, cfg.Inputs, cfg.Outputs)
 			type result struct {
 				tr    *Trajectory
 				grads [][]float64
@@ -51,7 +61,7 @@ func TestSplitMatchesOneWorker(t *testing.T) {
 			for _, w := range []int{2, 3} {
 				got := run(w)
 				if n := workersOf(m); n != w {
-					t.Fatalf("the batch of 7 trials ran on %d workers, want %d", n, w)
+					t.Fatalf("the batch of 13 trials ran on %d workers, want %d", n, w)
 				}
 				for _, c := range []struct {
 					name string
@@ -91,35 +101,49 @@ func workersOf(m *Model) int {
 	return 0
 }
 
-// TestThreadedBLASMatchesOneThread runs a large-N, small-B batch, which
-// goes to one worker with OpenBLAS on two threads, and compares it with the
-// single-threaded run.
+// TestThreadedBLASMatchesOneThread runs batches that go to one worker with
+// OpenBLAS on two threads, one too small to split and, without the packed
+// kernel, one whose W_rec exceeds blasBytes, and compares them with
+// single-threaded runs.
 func TestThreadedBLASMatchesOneThread(t *testing.T) {
-	defer func(w, p int) { minWork = w; runtime.GOMAXPROCS(p) }(minWork, runtime.GOMAXPROCS(0))
+	defer func(w, b, p int, k bool) {
+		minWork, blasBytes, linalg.HasPacked = w, b, k
+		runtime.GOMAXPROCS(p)
+	}(minWork, blasBytes, runtime.GOMAXPROCS(0), linalg.HasPacked)
 	minWork = 0
+	kernel := linalg.HasPacked
 	cfg := testConfig(ReLU, LinearHead, Clip, 43)
 	cfg.Units, cfg.Alphas, cfg.Rec, cfg.Out, cfg.In = 96, nil, Constraint{}, Constraint{}, Constraint{}
 	m, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := randomBatch(43, 2, 10, cfg.Inputs, cfg.Outputs)
-	var outs [2][]float64
-	for k, procs := range []int{1, 2} {
-		runtime.GOMAXPROCS(procs)
-		m.Reseed(43)
-		tr, err := m.Forward(b, Needs{States: true})
-		if err != nil {
-			t.Fatal(err)
+	for _, c := range []struct {
+		name   string
+		nb     int
+		bytes  int
+		packed bool
+	}{{"B = 2", 2, blasBytes, kernel}, {"B = 2 without the packed kernel", 2, blasBytes, false},
+		{"W_rec > blasBytes without the packed kernel", 8, 96 * 96 * 8 / 2, false}} {
+		blasBytes, linalg.HasPacked = c.bytes, c.packed
+		b := randomBatch(43, c.nb, 10, cfg.Inputs, cfg.Outputs)
+		var outs [2][]float64
+		for k, procs := range []int{1, 2} {
+			runtime.GOMAXPROCS(procs)
+			m.Reseed(43)
+			tr, err := m.Forward(b, Needs{States: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			outs[k] = tr.States
 		}
-		outs[k] = tr.States
-	}
-	r := m.run.(*batchRunner[float64])
-	if r.n != 1 || r.blas != 2 {
-		t.Fatalf("B = 2, N = 96 on 2 threads ran on %d workers with %d BLAS threads, want 1 and 2", r.n, r.blas)
-	}
-	if e := relErr(outs[0], outs[1]); e > 1e-14 {
-		t.Errorf("threaded OpenBLAS states differ from single-threaded by %.3g", e)
+		r := m.run.(*batchRunner[float64])
+		if r.n != 1 || r.blas != 2 {
+			t.Fatalf("%s, N = 96 on 2 threads ran on %d workers with %d BLAS threads, want 1 and 2", c.name, r.n, r.blas)
+		}
+		if e := relErr(outs[0], outs[1]); e > 1e-14 {
+			t.Errorf("%s: threaded OpenBLAS states differ from single-threaded by %.3g", c.name, e)
+		}
 	}
 }
 
@@ -166,4 +190,67 @@ func ringRows(m *Model) int {
 		return r.workers[0].ring
 	}
 	return -1
+}
+
+// TestPackedMatchesBLAS runs a noisy forward pass and its gradients with
+// the recurrent product on the packed kernel and on BLAS, over a network
+// of several panels and a partial one, and a batch of whole and partial
+// tiles: the two differ only by the rounding of the sums.
+func TestPackedMatchesBLAS(t *testing.T) {
+	if !linalg.HasPacked {
+		t.Skip("no packed product kernel on this CPU or build")
+	}
+	defer func(k bool) { linalg.HasPacked = k }(linalg.HasPacked)
+	for _, prec := range []Precision{Float64, Float32} {
+		cfg := testConfig(Softplus, SoftmaxHead, Clip, 47)
+		cfg.Precision = prec
+		cfg.Units, cfg.Alphas, cfg.Rec, cfg.Out, cfg.In = 100, nil, Constraint{}, Constraint{}, Constraint{}
+		m, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := randomBatch(47, 11, 20, cfg.Inputs, cfg.Outputs)
+		var states, grads [2][]float64
+		for k, packed := range []bool{true, false} {
+			linalg.HasPacked = packed
+			m.Reseed(47)
+			tr, err := m.Forward(b, Needs{States: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ranPacked(m); got != packed {
+				t.Fatalf("%v: the pass ran packed = %v, want %v", prec, got, packed)
+			}
+			if _, err := m.Gradient(b, &probe{seed: 47}); err != nil {
+				t.Fatal(err)
+			}
+			states[k] = tr.States
+			for _, p := range m.Params() {
+				grads[k] = append(grads[k], p.Grad...)
+			}
+		}
+		tol := 1e-12
+		if prec == Float32 {
+			tol = 1e-4
+		}
+		if e := relErr(states[0], states[1]); e > tol {
+			t.Errorf("%v: packed states differ from BLAS's by %.3g (tolerance %g)", prec, e, tol)
+		}
+		if e := relErr(grads[0], grads[1]); e > tol {
+			t.Errorf("%v: gradients after the packed forward differ from BLAS's by %.3g (tolerance %g)", prec, e, tol)
+		}
+		t.Logf("%v: relative differences, states %.3g, gradients %.3g", prec, relErr(states[0], states[1]), relErr(grads[0], grads[1]))
+	}
+}
+
+// ranPacked reports whether m's last pass ran its first worker's recurrent
+// product on the packed kernel.
+func ranPacked(m *Model) bool {
+	switch r := m.run.(type) {
+	case *batchRunner[float64]:
+		return r.workers[0].packed
+	case *batchRunner[float32]:
+		return r.workers[0].packed
+	}
+	return false
 }

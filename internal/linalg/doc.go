@@ -8,4 +8,9 @@
 //
 // OpenBLAS runs single-threaded: parallelism comes from the callers, which
 // split batches between goroutines (see ctrnn).
+//
+// Packed serves the one product BLAS does poorly here: a small batch of
+// rows times the same matrix at every time step, which BLAS repacks on
+// every call. It keeps the matrix packed and multiplies with an AVX2/FMA
+// kernel of its own (package kernel), falling back to BLAS elsewhere.
 package linalg

@@ -1,0 +1,24 @@
+//go:build !purego
+
+// Package kernel holds the assembly product kernels of linalg.Packed,
+// apart because a package that uses cgo cannot have Go assembly.
+package kernel
+
+//go:noescape
+func cpuHasFMA() bool
+
+// Tile32 sets c[i·ldc + j] += Σ_p a[i·lda + p]·w[p·24 + j] for i < 4,
+// j < 24 and p < k, with fused multiply-adds in order of p. Callers check
+// that the memory it reads and writes exists.
+//
+//go:noescape
+func Tile32(k int, a *float32, lda int, w *float32, c *float32, ldc int)
+
+// Tile64 is Tile32 for float64, with panels of 12: w[p·12 + j], j < 12.
+//
+//go:noescape
+func Tile64(k int, a *float64, lda int, w *float64, c *float64, ldc int)
+
+// Available reports whether the CPU runs the kernels: AVX2 and FMA, with
+// the OS saving YMM state.
+var Available = cpuHasFMA()

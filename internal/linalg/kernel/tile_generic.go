@@ -1,0 +1,18 @@
+//go:build !amd64 || purego
+
+// Package kernel holds the assembly product kernels of linalg.Packed,
+// apart because a package that uses cgo cannot have Go assembly.
+package kernel
+
+// Available is false: there are no kernels on this architecture or build.
+const Available = false
+
+// Tile32 is not available; it panics.
+func Tile32(k int, a *float32, lda int, w *float32, c *float32, ldc int) {
+	panic("kernel: Tile32 unavailable")
+}
+
+// Tile64 is not available; it panics.
+func Tile64(k int, a *float64, lda int, w *float64, c *float64, ldc int) {
+	panic("kernel: Tile64 unavailable")
+}

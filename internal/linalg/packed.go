@@ -1,0 +1,149 @@
+package linalg
+
+import (
+	"fmt"
+	"unsafe"
+
+	"nn4n/internal/linalg/kernel"
+)
+
+// Packed is an n×k matrix w kept for repeated products c += a·wᵀ, such as
+// the recurrent weights of a forward pass, multiplied once per time step.
+// Where the CPU has AVX2 and FMA it is stored as panels of nr rows of w,
+// each k-major and zero-padded, the layout of a 4×nr product kernel; BLAS
+// would repack w on every call. Elsewhere MulT calls BLAS.
+//
+// A Packed is read-only once packed: any number of goroutines may call MulT
+// on it at once.
+type Packed[T Float] struct {
+	n, k   int
+	w      []T  // the matrix, for BLAS
+	trans  bool // w holds the transpose (k×n)
+	panels []T  // ⌈n/nr⌉ panels of k×nr
+}
+
+// HasPacked reports whether Packed has its product kernel on this CPU and
+// build; without it MulT calls BLAS. Callers choose their split of the
+// work by it (tests turn it off to run the BLAS paths).
+var HasPacked = kernel.Available
+
+// panelRows returns nr, the rows of w in a panel: 96 bytes of each column.
+func panelRows[T Float]() int {
+	var zero T
+	return 96 / int(unsafe.Sizeof(zero))
+}
+
+// Pack sets p to w, n×k and row-major. p keeps w for BLAS: the caller must
+// not change w while p is in use, and packs again when it does.
+func (p *Packed[T]) Pack(w []T, n, k int) { p.pack(w, n, k, false) }
+
+// PackT sets p to the transpose of w, which is k×n and row-major, so that
+// MulT computes c += a·w. As with Pack, p keeps w.
+func (p *Packed[T]) PackT(w []T, k, n int) { p.pack(w, n, k, true) }
+
+func (p *Packed[T]) pack(w []T, n, k int, trans bool) {
+	if n < 0 || k < 0 || len(w) < n*k {
+		panic(fmt.Sprintf("linalg: packing a %d×%d matrix from %d values", n, k, len(w)))
+	}
+	p.n, p.k, p.w, p.trans = n, k, w[:n*k], trans
+	if !kernel.Available {
+		return
+	}
+	nr := panelRows[T]()
+	size := (n + nr - 1) / nr * nr * k
+	if cap(p.panels) < size {
+		p.panels = make([]T, size)
+	}
+	p.panels = p.panels[:size]
+	// Element (j, s) of the packed matrix, row j < n and column s < k.
+	at := func(j, s int) T { return w[j*k+s] }
+	if trans {
+		at = func(j, s int) T { return w[s*n+j] }
+	}
+	for q := 0; q*nr < n; q++ {
+		panel := p.panels[q*nr*k : (q+1)*nr*k]
+		for s := range k {
+			for j := range nr {
+				var v T
+				if row := q*nr + j; row < n {
+					v = at(row, s)
+				}
+				panel[s*nr+j] = v
+			}
+		}
+	}
+}
+
+// MulT sets c += a·wᵀ for a m×k (row stride lda) and c m×n (row stride
+// ldc), w being the n×k matrix of Pack or the transpose of PackT's. Each element of the product is summed in the same order whatever
+// m and the element's place, so splitting the rows of a between calls
+// gives bit-identical results.
+func (p *Packed[T]) MulT(m int, a []T, lda int, c []T, ldc int) {
+	n, k := p.n, p.k
+	if m < 0 || lda < k || ldc < n || m > 0 && (len(a) < (m-1)*lda+k || len(c) < (m-1)*ldc+n) {
+		panic(fmt.Sprintf("linalg: MulT of %d rows by a %d×%d matrix with %d (stride %d) and %d (stride %d) values",
+			m, n, k, len(a), lda, len(c), ldc))
+	}
+	if m == 0 || n == 0 || k == 0 {
+		return
+	}
+	if !kernel.Available {
+		if p.trans {
+			Gemm(false, false, m, n, k, 1, a, lda, p.w, n, 1, c, ldc)
+		} else {
+			Gemm(false, true, m, n, k, 1, a, lda, p.w, k, 1, c, ldc)
+		}
+		return
+	}
+	nr := panelRows[T]()
+	for q := 0; q*nr < n; q++ {
+		j0, panel := q*nr, &p.panels[q*nr*k]
+		cols := min(nr, n-j0)
+		i := 0
+		for ; i+4 <= m; i += 4 {
+			if cols == nr {
+				tile(k, &a[i*lda], lda, panel, &c[i*ldc+j0], ldc)
+			} else {
+				p.edge(a[i*lda:], lda, panel, c[i*ldc+j0:], ldc, 0, 4, cols)
+			}
+		}
+		switch {
+		case i == m:
+		case m >= 4:
+			// The last rows, from the tile of the last four.
+			b := m - 4
+			p.edge(a[b*lda:], lda, panel, c[b*ldc+j0:], ldc, i-b, 4, cols)
+		default:
+			// Fewer than four rows: a tile per row, which a stride of 0
+			// repeats four times.
+			for r := range m {
+				p.edge(a[r*lda:], 0, panel, c[r*ldc+j0:], ldc, 0, 1, cols)
+			}
+		}
+	}
+}
+
+// edge runs the tile of the four rows of a from a[0] (stride lda) through a
+// scratch block and adds its rows lo…hi−1, columns 0…cols−1, to the rows of
+// c from c[0] (stride ldc).
+func (p *Packed[T]) edge(a []T, lda int, panel *T, c []T, ldc int, lo, hi, cols int) {
+	var scratch [96]T // 4 rows of nr
+	nr := panelRows[T]()
+	tile(p.k, &a[0], lda, panel, &scratch[0], nr)
+	for r := lo; r < hi; r++ {
+		row := c[r*ldc : r*ldc+cols]
+		for j, v := range scratch[r*nr : r*nr+cols] {
+			row[j] += v
+		}
+	}
+}
+
+// tile is the kernel of MulT (see package kernel).
+func tile[T Float](k int, a *T, lda int, w *T, c *T, ldc int) {
+	switch a := any(a).(type) {
+	case *float32:
+		kernel.Tile32(k, a, lda, any(w).(*float32), any(c).(*float32), ldc)
+	case *float64:
+		kernel.Tile64(k, a, lda, any(w).(*float64), any(c).(*float64), ldc)
+	}
+}
