@@ -163,10 +163,15 @@ func TestConstraintsHoldUnderTraining(t *testing.T) {
 	}
 }
 
-// TestStepMatchesForward checks that stepping one state at a time, as a
-// simulator does, reproduces a noiseless forward pass.
+// TestStepMatchesForward checks that stepping states one step at a time,
+// as a simulator does, reproduces a noiseless forward pass, for one state
+// (a matrix-vector product) and two (a matrix product).
 func TestStepMatchesForward(t *testing.T) {
-	for _, p := range []Precision{Float64, Float32} {
+	for _, c := range []struct {
+		p  Precision
+		nb int
+	}{{Float64, 1}, {Float32, 1}, {Float64, 2}, {Float32, 2}} {
+		p, nb := c.p, c.nb
 		cfg := testConfig(Softplus, SigmoidHead, Abs, 8)
 		cfg.Precision = p
 		m, err := New(cfg)
@@ -175,7 +180,7 @@ func TestStepMatchesForward(t *testing.T) {
 		}
 		randomizeParams(m, 8)
 		m.SetTraining(false)
-		const nb, nt = 2, 12
+		const nt = 12
 		i, n, o := m.Dims()
 		b := randomBatch(8, nb, nt, i, o)
 		tr, err := m.Forward(b, Needs{Rates: true, States: true})

@@ -3,6 +3,7 @@ package ctrnn
 import (
 	"runtime"
 	"sync"
+	"time"
 	"unsafe"
 
 	"nn4n/internal/linalg"
@@ -32,12 +33,21 @@ type batchRunner[T linalg.Float] struct {
 	n       int
 	blas    int // OpenBLAS threads for the current batch (> 1 only with one worker)
 
-	// sim holds Step's buffers and its combined weight matrix w, rebuilt
-	// when stale.
-	sim struct {
-		w, x, z, r, next, a, y []T
-		stale                  bool
-	}
+	sim simulator[T]
+}
+
+// simulator holds Step's buffers and its combined weight matrix w, rebuilt
+// when stale.
+type simulator[T linalg.Float] struct {
+	w, x, z, r, next, a, y []T
+	stale                  bool
+	// With split > 0, a single state's product is shared with the
+	// helper (helper.go), which sets part = rows split… of w times
+	// hz, its copy of z.
+	split    int
+	half     piece
+	hz, part []T
+	shared   int // steps the helper shared, for tests
 }
 
 func newRunner[T linalg.Float](i, n, o int) *batchRunner[T] {
@@ -215,16 +225,37 @@ func (e *batchRunner[T]) step(m *Model, nb int, x, u, r, y []float64) {
 		m.stale = false
 	}
 	nI, nN, nO := e.nI, e.nN, e.nO
-	nz := nN + nI
+	// Rows of w and z are padded with zeros to a multiple of 4 columns,
+	// the product kernel's, so that a row's sum is the same whoever
+	// computes it (see linalg.MulVec).
+	nz := (nN + nI + 3) &^ 3
 	s := &e.sim
 	if s.stale {
-		// w = [diag(α)W_rec | diag(α)W_in], so that one product serves the
-		// recurrence and the input.
+		// The helper may still be running a piece a step gave up on.
+		for !s.half.free() {
+			runtime.Gosched()
+		}
+		// w = [diag(α)W_rec | diag(α)W_in | 0], so that one product serves
+		// the recurrence and the input.
 		s.w = grow(s.w, nN*nz)
 		for j := 0; j < nN; j++ {
-			copy(s.w[j*nz:j*nz+nN], e.wRecA[j*nN:(j+1)*nN])
+			row := s.w[j*nz : (j+1)*nz]
+			copy(row, e.wRecA[j*nN:(j+1)*nN])
 			for i, v := range e.wIn[j*nI : (j+1)*nI] {
-				s.w[j*nz+nN+i] = e.alpha[j] * v
+				row[nN+i] = e.alpha[j] * v
+			}
+			clear(row[nN+nI:])
+		}
+		s.split = 0
+		var zero T
+		if nN >= 16 && len(s.w)*int(unsafe.Sizeof(zero)) >= helpBytes {
+			s.split = nN / 2 / 8 * 8
+		}
+		if s.split > 0 && s.half.run == nil {
+			s.hz, s.part = make([]T, nz), make([]T, nN-s.split)
+			s.half.run = func() {
+				clear(s.part)
+				rows(1, nN-s.split, nz, s.hz, s.w[s.split*nz:], s.part)
 			}
 		}
 		s.stale = false
@@ -234,8 +265,10 @@ func (e *batchRunner[T]) step(m *Model, nb int, x, u, r, y []float64) {
 	convert(s.x, x)
 	noise := m.training
 	for b := 0; b < nb; b++ {
-		// z = [f(x) | u], u with pycog's baseline, noise and rectification.
-		zr, ur := s.z[b*nz+nN:(b+1)*nz], u[b*nI:(b+1)*nI]
+		// z = [f(x) | u | 0], u with pycog's baseline, noise and
+		// rectification.
+		zr, ur := s.z[b*nz+nN:b*nz+nN+nI], u[b*nI:(b+1)*nI]
+		clear(s.z[b*nz+nN+nI : (b+1)*nz])
 		activate(e.act, s.x[b*nN:(b+1)*nN], s.z[b*nz:b*nz+nN])
 		convert(zr, ur)
 		if e.inputOn {
@@ -257,7 +290,22 @@ func (e *batchRunner[T]) step(m *Model, nb int, x, u, r, y []float64) {
 			}
 		}
 	}
-	rows(nb, nN, nz, s.z, s.w, 1, s.next)
+	if h := s.split; nb == 1 && h > 0 && runtime.GOMAXPROCS(0) > 1 && s.half.free() && s.share() {
+		// The helper multiplies rows h… while this goroutine does the
+		// rest, waiting for it at most as long as its own rows took.
+		start := time.Now()
+		rows(1, h, nz, s.z, s.w, s.next)
+		if collect(&s.half, time.Since(start)) {
+			s.shared++
+			for i, v := range s.part {
+				s.next[h+i] += v
+			}
+		} else {
+			rows(1, nN-h, nz, s.z, s.w[h*nz:], s.next[h:])
+		}
+	} else {
+		rows(nb, nN, nz, s.z, s.w, s.next)
+	}
 	s.r = grow(s.r, nb*nN)
 	activate(e.act, s.next, s.r)
 	if noise && e.post != 0 {
@@ -268,7 +316,7 @@ func (e *batchRunner[T]) step(m *Model, nb int, x, u, r, y []float64) {
 	for b := 0; b < nb; b++ {
 		copy(s.a[b*nO:(b+1)*nO], e.bOut)
 	}
-	rows(nb, nO, nN, s.r, e.wOut, 1, s.a)
+	rows(nb, nO, nN, s.r, e.wOut, s.a)
 	headForward(e.head, s.a, s.y, nO)
 	convert(x, s.next)
 	if r != nil {
@@ -279,12 +327,18 @@ func (e *batchRunner[T]) step(m *Model, nb int, x, u, r, y []float64) {
 	}
 }
 
-// rows sets c = x·wᵀ + beta·c for nb rows x (nb×k) and w (n×k): a
-// matrix-vector product for one row, the simulator's usual case.
-func rows[T linalg.Float](nb, n, k int, x, w []T, beta T, c []T) {
+// share offers the helper its rows of a single state's product.
+func (s *simulator[T]) share() bool {
+	copy(s.hz, s.z)
+	return offer(&s.half)
+}
+
+// rows sets c += x·wᵀ for nb rows x (nb×k) and w (n×k): for one row, the
+// matrix-vector product of a simulator step.
+func rows[T linalg.Float](nb, n, k int, x, w []T, c []T) {
 	if nb == 1 {
-		linalg.Gemv(false, n, k, 1, w, k, x, beta, c)
+		linalg.MulVec(n, k, w, k, x, c)
 		return
 	}
-	linalg.Gemm(false, true, nb, n, k, 1, x, k, w, k, beta, c, n)
+	linalg.Gemm(false, true, nb, n, k, 1, x, k, w, k, 1, c, n)
 }

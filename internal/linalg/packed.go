@@ -147,3 +147,64 @@ func tile[T Float](k int, a *T, lda int, w *T, c *T, ldc int) {
 		kernel.Tile64(k, a, lda, any(w).(*float64), any(c).(*float64), ldc)
 	}
 }
+
+// MulVec sets y += w·x for w n×k (row stride ldw), x of k values and y of
+// n: the matrix-vector product of a simulator step. With the kernel, each
+// y[i] is summed in an order of its own row, so that splitting the rows
+// between calls gives bit-identical results; without it MulVec calls BLAS.
+func MulVec[T Float](n, k int, w []T, ldw int, x, y []T) {
+	if n < 0 || k < 0 || ldw < k || len(x) < k || len(y) < n || n > 0 && len(w) < (n-1)*ldw+k {
+		panic(fmt.Sprintf("linalg: MulVec of a %d×%d matrix with %d values (stride %d), x of %d, y of %d",
+			n, k, len(w), ldw, len(x), len(y)))
+	}
+	if n == 0 || k == 0 {
+		return
+	}
+	if !kernel.Available {
+		Gemv(false, n, k, 1, w, ldw, x, 1, y)
+		return
+	}
+	kq := k &^ 3 // the kernel's columns: a multiple of 4
+	if groups := n / 4; groups > 0 {
+		rows(groups, kq, &w[0], ldw, &x[0], &y[0])
+	}
+	if rem := n % 4; rem > 0 {
+		// The last rows, from the four rows that end them, or, with fewer
+		// than four, row by row (a stride of 0 repeats one row).
+		var out [4]T
+		if n >= 4 {
+			rows(1, kq, &w[(n-4)*ldw], ldw, &x[0], &out[0])
+			for j := 4 - rem; j < 4; j++ {
+				y[n-4+j] += out[j]
+			}
+		} else {
+			for i := range n {
+				out = [4]T{}
+				rows(1, kq, &w[i*ldw], 0, &x[0], &out[0])
+				y[i] += out[0]
+			}
+		}
+	}
+	if kq < k {
+		for i := range n {
+			s := y[i]
+			for p := kq; p < k; p++ {
+				s += w[i*ldw+p] * x[p]
+			}
+			y[i] = s
+		}
+	}
+}
+
+// rows is the kernel of MulVec (see package kernel).
+func rows[T Float](groups, k int, w *T, ldw int, x, y *T) {
+	if k == 0 {
+		return
+	}
+	switch w := any(w).(type) {
+	case *float32:
+		kernel.Rows32(groups, k, w, ldw, any(x).(*float32), any(y).(*float32))
+	case *float64:
+		kernel.Rows64(groups, k, w, ldw, any(x).(*float64), any(y).(*float64))
+	}
+}

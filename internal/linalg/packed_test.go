@@ -129,3 +129,76 @@ func benchMulT[T Float](b *testing.B, m, n int, packed bool) {
 	}
 	b.ReportMetric(float64(m*n*n)*2*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
 }
+
+// TestMulVec checks y += w·x against a float64 reference for row counts
+// 0–13 (whole groups of four, last rows, fewer than four) and column
+// counts around the kernel's vector widths, with a row stride past the
+// row length, and that, with the kernel, splitting the rows between two
+// calls gives bit-identical results.
+func TestMulVec(t *testing.T) {
+	testMulVec[float64](t, 1e-14)
+	testMulVec[float32](t, 1e-5)
+}
+
+func testMulVec[T Float](t *testing.T, tol float64) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	fill := func(n int) []T {
+		s := make([]T, n)
+		for i := range s {
+			s[i] = T(rng.NormFloat64())
+		}
+		return s
+	}
+	for _, k := range []int{0, 1, 3, 4, 5, 8, 9, 12, 16, 17, 28, 33, 260} {
+		for n := 0; n <= 13; n++ {
+			ldw := k + 2
+			w, x, y0 := fill(max(0, n*ldw)), fill(k), fill(n)
+			y := slices.Clone(y0)
+			MulVec(n, k, w, ldw, x, y)
+			name := fmt.Sprintf("%T n=%d k=%d", w, n, k)
+			for i := range n {
+				want, size := float64(y0[i]), math.Abs(float64(y0[i]))
+				for p := range k {
+					v := float64(w[i*ldw+p]) * float64(x[p])
+					want += v
+					size += math.Abs(v)
+				}
+				if got := float64(y[i]); math.Abs(got-want) > tol*size {
+					t.Fatalf("%s: y[%d] = %v, want %v", name, i, got, want)
+				}
+			}
+			for s := 1; s < n && kernel.Available; s++ {
+				split := slices.Clone(y0)
+				MulVec(s, k, w, ldw, x, split)
+				MulVec(n-s, k, w[s*ldw:], ldw, x, split[s:])
+				if !slices.Equal(split, y) {
+					t.Fatalf("%s: rows split at %d differ from one call", name, s)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkMulVec compares MulVec with BLAS's product on the simulator
+// step's matrix, N = 256 units by N + 4 inputs.
+func BenchmarkMulVec(b *testing.B) {
+	b.Run("kernel/f64", func(b *testing.B) { benchMulVec[float64](b, true) })
+	b.Run("blas/f64", func(b *testing.B) { benchMulVec[float64](b, false) })
+	b.Run("kernel/f32", func(b *testing.B) { benchMulVec[float32](b, true) })
+	b.Run("blas/f32", func(b *testing.B) { benchMulVec[float32](b, false) })
+}
+
+func benchMulVec[T Float](b *testing.B, own bool) {
+	const n, k = 256, 260
+	w, x, y := make([]T, n*k), make([]T, k), make([]T, n)
+	for i := range w {
+		w[i] = T(i%7) * 0.01
+	}
+	for i := 0; i < b.N; i++ {
+		if own {
+			MulVec(n, k, w, k, x, y)
+		} else {
+			Gemv(false, n, k, 1, w, k, x, 1, y)
+		}
+	}
+}

@@ -22,3 +22,14 @@ func Tile64(k int, a *float64, lda int, w *float64, c *float64, ldc int)
 // Available reports whether the CPU runs the kernels: AVX2 and FMA, with
 // the OS saving YMM state.
 var Available = cpuHasFMA()
+
+// Rows64 sets y[i] += Σ_p w[i·ldw + p]·x[p] for i < 4·groups and p < k, k a
+// multiple of 4, each row summed in a fixed order of its own.
+//
+//go:noescape
+func Rows64(groups, k int, w *float64, ldw int, x *float64, y *float64)
+
+// Rows32 is Rows64 for float32.
+//
+//go:noescape
+func Rows32(groups, k int, w *float32, ldw int, x *float32, y *float32)

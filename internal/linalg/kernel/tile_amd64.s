@@ -200,3 +200,166 @@ t64done:
 	VMOVUPD Y11, 64(R8)
 	VZEROUPPER
 	RET
+
+// The row kernels below compute y[i] += Σ_p w[i·ldw + p]·x[p] for i < 4·groups
+// and p < k, k a multiple of 4: four rows at a time, each summed in two
+// vector accumulators (even and odd blocks of columns, fused multiply-adds
+// in order; float32's last 8 and 4 columns into the first), added, then
+// reduced across lanes in a fixed pattern, so that a row's result does not
+// depend on the rows around it.
+
+// func Rows64(groups, k int, w *float64, ldw int, x *float64, y *float64)
+TEXT ·Rows64(SB), NOSPLIT, $0-48
+	MOVQ groups+0(FP), BX
+	MOVQ k+8(FP), CX
+	MOVQ w+16(FP), SI
+	MOVQ ldw+24(FP), DX
+	MOVQ x+32(FP), R8
+	MOVQ y+40(FP), DI
+	SHLQ $3, DX
+	SHLQ $3, CX          // k in bytes
+r64group:
+	TESTQ  BX, BX
+	JZ     r64done
+	LEAQ   (SI)(DX*1), R10
+	LEAQ   (R10)(DX*1), R11
+	LEAQ   (R11)(DX*1), R12
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	XORQ   AX, AX
+r64pair:
+	LEAQ        64(AX), R9
+	CMPQ        R9, CX
+	JA          r64single
+	VMOVUPD     (R8)(AX*1), Y8
+	VMOVUPD     32(R8)(AX*1), Y9
+	VFMADD231PD (SI)(AX*1), Y8, Y0
+	VFMADD231PD (R10)(AX*1), Y8, Y1
+	VFMADD231PD (R11)(AX*1), Y8, Y2
+	VFMADD231PD (R12)(AX*1), Y8, Y3
+	VFMADD231PD 32(SI)(AX*1), Y9, Y4
+	VFMADD231PD 32(R10)(AX*1), Y9, Y5
+	VFMADD231PD 32(R11)(AX*1), Y9, Y6
+	VFMADD231PD 32(R12)(AX*1), Y9, Y7
+	MOVQ        R9, AX
+	JMP         r64pair
+r64single:
+	CMPQ        AX, CX
+	JAE         r64reduce
+	VMOVUPD     (R8)(AX*1), Y8
+	VFMADD231PD (SI)(AX*1), Y8, Y0
+	VFMADD231PD (R10)(AX*1), Y8, Y1
+	VFMADD231PD (R11)(AX*1), Y8, Y2
+	VFMADD231PD (R12)(AX*1), Y8, Y3
+r64reduce:
+	VADDPD     Y4, Y0, Y0
+	VADDPD     Y5, Y1, Y1
+	VADDPD     Y6, Y2, Y2
+	VADDPD     Y7, Y3, Y3
+	VHADDPD    Y1, Y0, Y0      // [r0 01, r1 01, r0 23, r1 23]
+	VHADDPD    Y3, Y2, Y2      // [r2 01, r3 01, r2 23, r3 23]
+	VPERM2F128 $0x20, Y2, Y0, Y1 // the 01 sums of rows 0–3
+	VPERM2F128 $0x31, Y2, Y0, Y3 // the 23 sums
+	VADDPD     Y3, Y1, Y1
+	VADDPD     (DI), Y1, Y1
+	VMOVUPD    Y1, (DI)
+	ADDQ       $32, DI
+	LEAQ       (R12)(DX*1), SI
+	DECQ       BX
+	JMP        r64group
+r64done:
+	VZEROUPPER
+	RET
+
+// func Rows32(groups, k int, w *float32, ldw int, x *float32, y *float32)
+TEXT ·Rows32(SB), NOSPLIT, $0-48
+	MOVQ groups+0(FP), BX
+	MOVQ k+8(FP), CX
+	MOVQ w+16(FP), SI
+	MOVQ ldw+24(FP), DX
+	MOVQ x+32(FP), R8
+	MOVQ y+40(FP), DI
+	SHLQ $2, DX
+	SHLQ $2, CX
+r32group:
+	TESTQ  BX, BX
+	JZ     r32done
+	LEAQ   (SI)(DX*1), R10
+	LEAQ   (R10)(DX*1), R11
+	LEAQ   (R11)(DX*1), R12
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	XORQ   AX, AX
+r32pair:
+	LEAQ        64(AX), R9
+	CMPQ        R9, CX
+	JA          r32single
+	VMOVUPS     (R8)(AX*1), Y8
+	VMOVUPS     32(R8)(AX*1), Y9
+	VFMADD231PS (SI)(AX*1), Y8, Y0
+	VFMADD231PS (R10)(AX*1), Y8, Y1
+	VFMADD231PS (R11)(AX*1), Y8, Y2
+	VFMADD231PS (R12)(AX*1), Y8, Y3
+	VFMADD231PS 32(SI)(AX*1), Y9, Y4
+	VFMADD231PS 32(R10)(AX*1), Y9, Y5
+	VFMADD231PS 32(R11)(AX*1), Y9, Y6
+	VFMADD231PS 32(R12)(AX*1), Y9, Y7
+	MOVQ        R9, AX
+	JMP         r32pair
+r32single:
+	LEAQ        32(AX), R9
+	CMPQ        R9, CX
+	JA          r32quad
+	VMOVUPS     (R8)(AX*1), Y8
+	VFMADD231PS (SI)(AX*1), Y8, Y0
+	VFMADD231PS (R10)(AX*1), Y8, Y1
+	VFMADD231PS (R11)(AX*1), Y8, Y2
+	VFMADD231PS (R12)(AX*1), Y8, Y3
+	MOVQ        R9, AX
+r32quad:
+	VADDPS      Y4, Y0, Y0
+	VADDPS      Y5, Y1, Y1
+	VADDPS      Y6, Y2, Y2
+	VADDPS      Y7, Y3, Y3
+	CMPQ        AX, CX
+	JAE         r32reduce
+	VXORPS      Y4, Y4, Y4
+	VXORPS      Y5, Y5, Y5
+	VXORPS      Y6, Y6, Y6
+	VXORPS      Y7, Y7, Y7
+	VMOVUPS     (R8)(AX*1), X8
+	VFMADD231PS (SI)(AX*1), X8, X4
+	VFMADD231PS (R10)(AX*1), X8, X5
+	VFMADD231PS (R11)(AX*1), X8, X6
+	VFMADD231PS (R12)(AX*1), X8, X7
+	VADDPS      Y4, Y0, Y0
+	VADDPS      Y5, Y1, Y1
+	VADDPS      Y6, Y2, Y2
+	VADDPS      Y7, Y3, Y3
+r32reduce:
+	VHADDPS      Y1, Y0, Y0    // per 128-bit half: [r0 01, r0 23, r1 01, r1 23]
+	VHADDPS      Y3, Y2, Y2    // [r2 01, r2 23, r3 01, r3 23]
+	VHADDPS      Y2, Y0, Y0    // [r0, r1, r2, r3] of each half
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0
+	VADDPS       (DI), X0, X0
+	VMOVUPS      X0, (DI)
+	ADDQ         $16, DI
+	LEAQ         (R12)(DX*1), SI
+	DECQ         BX
+	JMP          r32group
+r32done:
+	VZEROUPPER
+	RET
