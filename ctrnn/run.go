@@ -67,10 +67,11 @@ var minWork = 1 << 20 // a variable for tests
 var blasBytes = 512 << 10 // a variable for tests
 
 // split assigns nb trials of nt steps to workers. With the packed product
-// kernel (linalg.Packed), which keeps W_rec packed for the whole pass,
-// each of up to GOMAXPROCS workers gets at least four trials (a tile of
-// the kernel), and a batch too small for two runs on one worker with
-// OpenBLAS on GOMAXPROCS threads. Without the kernel, OpenBLAS packs all of
+// kernel (linalg.Packed), which keeps W_rec packed for the whole pass, up
+// to GOMAXPROCS workers get at least four trials each (a tile of the
+// kernel), so that every trial's products, and so the outputs, are
+// bit-identical whatever the number of threads; a batch of fewer than
+// eight trials runs on one. Without the kernel, OpenBLAS packs all of
 // W_rec at every step whatever a worker's number of trials, so when W_rec
 // outgrows blasBytes or workers would get fewer than N/32 trials, one
 // worker runs with OpenBLAS on GOMAXPROCS threads, which share W_rec.
@@ -82,9 +83,7 @@ func (r *batchRunner[T]) split(nb, nt int) {
 	case nb*nt*r.nN*r.nN < minWork:
 		n = 1
 	case packed:
-		if n = min(procs, nb/4); n <= 1 {
-			n, blas = 1, procs
-		}
+		n = max(1, min(procs, nb/4))
 	case nb/n < r.nN/32 || r.nN*r.nN*int(unsafe.Sizeof(zero)) > blasBytes:
 		n, blas = 1, procs
 	}
@@ -94,7 +93,7 @@ func (r *batchRunner[T]) split(nb, nt int) {
 	r.n, r.blas = n, blas
 	for k, e := range r.workers[:n] {
 		e.first, e.nB = nb*k/n, nb*(k+1)/n-nb*k/n
-		e.packed = packed && blas == 1 && e.nB >= 4
+		e.packed = packed && e.nB >= 4
 	}
 }
 

@@ -101,9 +101,9 @@ func workersOf(m *Model) int {
 	return 0
 }
 
-// TestThreadedBLASMatchesOneThread runs batches that go to one worker with
-// OpenBLAS on two threads, one too small to split and, without the packed
-// kernel, one whose W_rec exceeds blasBytes, and compares them with
+// TestThreadedBLASMatchesOneThread runs batches that, without the packed
+// kernel, go to one worker with OpenBLAS on two threads, one too small to
+// split and one whose W_rec exceeds blasBytes, and compares them with
 // single-threaded runs.
 func TestThreadedBLASMatchesOneThread(t *testing.T) {
 	defer func(w, b, p int, k bool) {
@@ -111,7 +111,6 @@ func TestThreadedBLASMatchesOneThread(t *testing.T) {
 		runtime.GOMAXPROCS(p)
 	}(minWork, blasBytes, runtime.GOMAXPROCS(0), linalg.HasPacked)
 	minWork = 0
-	kernel := linalg.HasPacked
 	cfg := testConfig(ReLU, LinearHead, Clip, 43)
 	cfg.Units, cfg.Alphas, cfg.Rec, cfg.Out, cfg.In = 96, nil, Constraint{}, Constraint{}, Constraint{}
 	m, err := New(cfg)
@@ -123,7 +122,7 @@ func TestThreadedBLASMatchesOneThread(t *testing.T) {
 		nb     int
 		bytes  int
 		packed bool
-	}{{"B = 2", 2, blasBytes, kernel}, {"B = 2 without the packed kernel", 2, blasBytes, false},
+	}{{"B = 2 without the packed kernel", 2, blasBytes, false},
 		{"W_rec > blasBytes without the packed kernel", 8, 96 * 96 * 8 / 2, false}} {
 		blasBytes, linalg.HasPacked = c.bytes, c.packed
 		b := randomBatch(43, c.nb, 10, cfg.Inputs, cfg.Outputs)
@@ -253,4 +252,37 @@ func ranPacked(m *Model) bool {
 		return r.workers[0].packed
 	}
 	return false
+}
+
+// TestOutputsIndependentOfThreads runs small batches, which one worker
+// runs alone, and a larger one split between workers, on one and two
+// threads: with the packed kernel their outputs must be bit-identical.
+func TestOutputsIndependentOfThreads(t *testing.T) {
+	if !linalg.HasPacked {
+		t.Skip("no packed product kernel on this CPU or build")
+	}
+	defer func(w, p int) { minWork = w; runtime.GOMAXPROCS(p) }(minWork, runtime.GOMAXPROCS(0))
+	minWork = 0
+	cfg := testConfig(Tanh, LinearHead, Clip, 53)
+	cfg.Units, cfg.Alphas, cfg.Rec, cfg.Out, cfg.In = 64, nil, Constraint{}, Constraint{}, Constraint{}
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, nb := range []int{2, 5, 9} {
+		b := randomBatch(53, nb, 10, cfg.Inputs, cfg.Outputs)
+		var outs [2][]float64
+		for k, procs := range []int{1, 2} {
+			runtime.GOMAXPROCS(procs)
+			m.Reseed(53)
+			tr, err := m.Forward(b, Needs{States: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			outs[k] = tr.States
+		}
+		if !slices.Equal(outs[0], outs[1]) {
+			t.Errorf("B = %d: states on two threads differ from one thread's (relative error %.3g)", nb, relErr(outs[0], outs[1]))
+		}
+	}
 }

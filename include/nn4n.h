@@ -198,12 +198,19 @@ int64_t nn4n_last_error(char* buf, int64_t len);
 
 /* nn4n_set_num_threads sets the number of threads the library computes
  * with, Go's GOMAXPROCS, to n (1 ≤ n ≤ 4096). Process-wide. A batch is
- * split into up to n blocks of trials run in parallel, each calling
- * OpenBLAS single-threaded. Outputs do not depend on n (a trial's noise
- * depends only on the seed and its index in the batch); gradients, summed
- * over the blocks, agree to rounding and are bit-identical for the same
- * seed and n. A simulator's step (nn4n_model_step) runs on the calling
- * thread whatever n is. */
+ * split into up to n blocks of at least 4 trials run in parallel, each
+ * running its per-step recurrent products on nn4n's own kernel (CPUs with
+ * AVX2 and FMA; elsewhere OpenBLAS) and the rest on OpenBLAS
+ * single-threaded. Outputs do not depend on n (a trial's noise depends
+ * only on the seed and its index in the batch; without the kernel, to
+ * rounding); gradients, summed over the blocks, agree to rounding and are
+ * bit-identical for the same seed and n. A simulator's step
+ * (nn4n_model_step) of a single state runs on the calling thread; with
+ * n ≥ 2 and at least 128 KiB of weights (N ≳ 128 in float64, 180 in
+ * float32) it shares its product with one helper thread of the library,
+ * which spins for 50 µs after each step to be ready for the next and then
+ * sleeps. Results are bit-identical with or without the helper; n = 1
+ * keeps every step on the calling thread. */
 int32_t nn4n_set_num_threads(int64_t n);
 
 /* nn4n_get_num_threads stores Go's GOMAXPROCS in *go_threads and OpenBLAS's

@@ -320,7 +320,9 @@ def version():
 def set_num_threads(n):
     """Set the number of threads nn4n computes with (Go's GOMAXPROCS,
     process-wide): batches are split into up to n blocks of trials run in
-    parallel, each calling OpenBLAS single-threaded."""
+    parallel. With n >= 2, a single-state step of a large network shares
+    its product with a helper thread that spins for 50 us after each step;
+    n = 1 keeps steps on the calling thread. Results do not depend on n."""
     lib.nn4n_set_num_threads(int(n))
 
 
