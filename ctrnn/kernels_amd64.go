@@ -2,13 +2,13 @@
 
 package ctrnn
 
-import "nn4n/internal/linalg"
+import (
+	"nn4n/internal/linalg"
+	"nn4n/internal/linalg/kernel"
+)
 
 // The assembly of the kernels (kernels.go); every length is a multiple of
 // the vector width.
-
-//go:noescape
-func cpuHasAVX2() bool
 
 //go:noescape
 func step32AVX(x, out []float32)
@@ -40,7 +40,9 @@ func leak32AVX(next, x, alpha, bias, keep []float32)
 //go:noescape
 func leak64AVX(next, x, alpha, bias, keep []float64)
 
-var hasAVX = cpuHasAVX2()
+// hasAVX reports whether the CPU runs the assembly: the CPU check of the
+// product kernels, AVX2 and FMA (these kernels need only AVX2).
+var hasAVX = kernel.Available
 
 // The vector halves of the kernels (kernels.go) pass whole vectors to the
 // assembly of their precision.

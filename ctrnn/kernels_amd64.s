@@ -2,30 +2,6 @@
 
 #include "textflag.h"
 
-// func cpuHasAVX2() bool
-TEXT ·cpuHasAVX2(SB), NOSPLIT, $0-1
-	MOVL $1, AX
-	XORL CX, CX
-	CPUID
-	ANDL $0x18000000, CX // OSXSAVE (bit 27) and AVX (bit 28)
-	CMPL CX, $0x18000000
-	JNE  no
-	MOVL $7, AX
-	XORL CX, CX
-	CPUID
-	ANDL $0x20, BX       // AVX2 (leaf 7, EBX bit 5)
-	JZ   no
-	XORL CX, CX
-	XGETBV               // XCR0: the OS saves XMM (bit 1) and YMM (bit 2) state
-	ANDL $6, AX
-	CMPL AX, $6
-	JNE  no
-	MOVB $1, ret+0(FP)
-	RET
-no:
-	MOVB $0, ret+0(FP)
-	RET
-
 // func step32AVX(x, out []float32)
 // out = 1 where the bits of x, as a signed integer, are > 0 (x > 0 or a
 // positive NaN), else 0; len(x) is a multiple of 8.

@@ -22,15 +22,21 @@ func TestPackedMulT(t *testing.T) {
 	testPacked[float32](t, 1e-5)
 }
 
-func testPacked[T Float](t *testing.T, tol float64) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	fill := func(n int) []T {
+// normals returns a function that fills new slices with standard normal
+// samples drawn from a generator seeded with s1, s2.
+func normals[T Float](s1, s2 uint64) func(n int) []T {
+	rng := rand.New(rand.NewPCG(s1, s2))
+	return func(n int) []T {
 		s := make([]T, n)
 		for i := range s {
 			s[i] = T(rng.NormFloat64())
 		}
 		return s
 	}
+}
+
+func testPacked[T Float](t *testing.T, tol float64) {
+	fill := normals[T](3, 4)
 	for _, n := range []int{1, 5, 12, 13, 24, 25, 49} {
 		for _, k := range []int{0, 1, 7, 33} {
 			for m := 0; m <= 9; m++ {
@@ -104,7 +110,7 @@ func TestPackedBadShape(t *testing.T) {
 // BenchmarkMulT compares the packed product with BLAS's on the per-step
 // shapes of a forward pass split between two workers.
 func BenchmarkMulT(b *testing.B) {
-	for _, s := range []struct{ m, n int }{{8, 64}, {16, 128}, {32, 256}, {32, 512}, {16, 1024}} {
+	for _, s := range []struct{ m, n int }{{10, 100}, {8, 64}, {16, 128}, {32, 256}, {32, 512}, {16, 1024}} {
 		b.Run(fmt.Sprintf("packed/f32/%dx%d", s.m, s.n), func(b *testing.B) { benchMulT[float32](b, s.m, s.n, true) })
 		b.Run(fmt.Sprintf("blas/f32/%dx%d", s.m, s.n), func(b *testing.B) { benchMulT[float32](b, s.m, s.n, false) })
 		b.Run(fmt.Sprintf("packed/f64/%dx%d", s.m, s.n), func(b *testing.B) { benchMulT[float64](b, s.m, s.n, true) })
@@ -141,14 +147,7 @@ func TestMulVec(t *testing.T) {
 }
 
 func testMulVec[T Float](t *testing.T, tol float64) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	fill := func(n int) []T {
-		s := make([]T, n)
-		for i := range s {
-			s[i] = T(rng.NormFloat64())
-		}
-		return s
-	}
+	fill := normals[T](5, 6)
 	for _, k := range []int{0, 1, 3, 4, 5, 8, 9, 12, 16, 17, 28, 33, 260} {
 		for n := 0; n <= 13; n++ {
 			ldw := k + 2

@@ -1,6 +1,7 @@
 /* bench_step.c: the simulator step through the C ABI, B = 1, N = 256,
- * I = 4, O = 2, noise off, float64 and float32; and the cost of the ABI
- * itself (a call that does no numerics).
+ * I = 4, O = 2, noise off, float64 and float32: the mean time per step of a
+ * loop, the distribution of single steps (each timed), and the cost of the
+ * ABI itself (a call that does no numerics).
  * Usage: bench_step [steps] [threads]   (threads 0 = the library default) */
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +9,11 @@
 #include <time.h>
 
 #include "nn4n.h"
+
+static int by_value(const void* a, const void* b) {
+	double x = *(const double*)a, y = *(const double*)b;
+	return (x > y) - (x < y);
+}
 
 static double now(void) {
 	struct timespec ts;
@@ -17,6 +23,7 @@ static double now(void) {
 
 int main(int argc, char** argv) {
 	long n = argc > 1 ? atol(argv[1]) : 20000;
+	if (n < 1) n = 1;
 	int threads = argc > 2 ? atoi(argv[2]) : 0;
 	if (threads > 0 && nn4n_set_num_threads(threads) != NN4N_OK) return 1;
 	int64_t gt = 0, bt = 0;
@@ -34,6 +41,17 @@ int main(int argc, char** argv) {
 		double dt = (now() - t0) / (double)n;
 		printf("bench: nn4n_model_step B=1 N=256 I=4 O=2 relu %s GOMAXPROCS=%ld BLAS threads=%ld: %.2f us/step\n",
 		       prec ? "float32" : "float64", (long)gt, (long)bt, dt * 1e6);
+		double* t = malloc((size_t)n * sizeof *t);
+		if (t == NULL) return 1;
+		for (long k = 0; k < n; k++) {
+			double a = now();
+			nn4n_model_step(m, 1, x, 256, u, 4, NULL, 0, y, 2);
+			t[k] = (now() - a) * 1e6;
+		}
+		qsort(t, (size_t)n, sizeof *t, by_value);
+		printf("bench: single steps %s: p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.1f us\n", prec ? "float32" : "float64",
+		       t[n / 2], t[n * 9 / 10], t[n * 99 / 100], t[n * 999 / 1000], t[n - 1]);
+		free(t);
 		int64_t cnt = 0;
 		t0 = now();
 		for (long k = 0; k < n; k++) nn4n_model_term_count(m, &cnt);

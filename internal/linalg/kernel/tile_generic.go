@@ -18,7 +18,11 @@ func Tile64(k int, a *float64, lda int, w *float64, c *float64, ldc int) {
 }
 
 // Rows64 is not available; it panics.
-func Rows64(groups, k int, w *float64, ldw int, x *float64, y *float64) { panic("kernel: Rows64 unavailable") }
+func Rows64(groups, k int, w *float64, ldw int, x *float64, y *float64) {
+	panic("kernel: Rows64 unavailable")
+}
 
 // Rows32 is not available; it panics.
-func Rows32(groups, k int, w *float32, ldw int, x *float32, y *float32) { panic("kernel: Rows32 unavailable") }
+func Rows32(groups, k int, w *float32, ldw int, x *float32, y *float32) {
+	panic("kernel: Rows32 unavailable")
+}
