@@ -31,175 +31,94 @@ no:
 // i < 4 and j < nr, a 4×nr block of c held in twelve registers, from four
 // rows of a and one panel of the packed matrix (96 bytes per p). Every
 // element is summed in order of p with fused multiply-adds, so the result
-// does not depend on where the tile lies in the product.
+// does not depend on where the tile lies in the product. TILE is the body
+// of both precisions, given the element size as a shift and in bytes, and
+// the instructions of its type.
 
-// func tile32(k int, a *float32, lda int, w *float32, c *float32, ldc int)
+// TILE_ADD adds the three accumulators of one row of the tile to the row
+// of c at R8.
+#define TILE_ADD(ADD, MOVE, ya, yb, yc) \
+	ADD  (R8), ya, ya   \
+	MOVE ya, (R8)       \
+	ADD  32(R8), yb, yb \
+	MOVE yb, 32(R8)     \
+	ADD  64(R8), yc, yc \
+	MOVE yc, 64(R8)
+
+// TILE_ROW accumulates one element of a row of a (at row+AX), broadcast,
+// times the panel's 24/12 values in Y12–Y14.
+#define TILE_ROW(BCAST, FMA, row, ya, yb, yc) \
+	BCAST (row)(AX*1), Y15 \
+	FMA   Y12, Y15, ya     \
+	FMA   Y13, Y15, yb     \
+	FMA   Y14, Y15, yc
+
+// TILE expects k in CX, a in SI, lda in DX, w in DI, c in R8, ldc in R9.
+#define TILE(SHIFT, SIZE, ZERO, MOVE, BCAST, FMA, ADD) \
+	SHLQ $SHIFT, DX              \
+	SHLQ $SHIFT, R9              \
+	LEAQ (SI)(DX*1), R10         \
+	LEAQ (R10)(DX*1), R11        \
+	LEAQ (R11)(DX*1), R12        \
+	ZERO Y0, Y0, Y0              \
+	ZERO Y1, Y1, Y1              \
+	ZERO Y2, Y2, Y2              \
+	ZERO Y3, Y3, Y3              \
+	ZERO Y4, Y4, Y4              \
+	ZERO Y5, Y5, Y5              \
+	ZERO Y6, Y6, Y6              \
+	ZERO Y7, Y7, Y7              \
+	ZERO Y8, Y8, Y8              \
+	ZERO Y9, Y9, Y9              \
+	ZERO Y10, Y10, Y10           \
+	ZERO Y11, Y11, Y11           \
+	XORQ AX, AX                  \
+loop:                                \
+	TESTQ CX, CX                 \
+	JZ    done                   \
+	MOVE  (DI), Y12              \
+	MOVE  32(DI), Y13            \
+	MOVE  64(DI), Y14            \
+	TILE_ROW(BCAST, FMA, SI, Y0, Y1, Y2)   \
+	TILE_ROW(BCAST, FMA, R10, Y3, Y4, Y5)  \
+	TILE_ROW(BCAST, FMA, R11, Y6, Y7, Y8)  \
+	TILE_ROW(BCAST, FMA, R12, Y9, Y10, Y11) \
+	ADDQ  $SIZE, AX              \
+	ADDQ  $96, DI                \
+	DECQ  CX                     \
+	JMP   loop                   \
+done:                                \
+	TILE_ADD(ADD, MOVE, Y0, Y1, Y2)   \
+	ADDQ R9, R8                       \
+	TILE_ADD(ADD, MOVE, Y3, Y4, Y5)   \
+	ADDQ R9, R8                       \
+	TILE_ADD(ADD, MOVE, Y6, Y7, Y8)   \
+	ADDQ R9, R8                       \
+	TILE_ADD(ADD, MOVE, Y9, Y10, Y11) \
+	VZEROUPPER                        \
+	RET
+
+// func Tile32(k int, a *float32, lda int, w *float32, c *float32, ldc int)
 // nr = 24.
 TEXT ·Tile32(SB), NOSPLIT, $0-48
-	MOVQ   k+0(FP), CX
-	MOVQ   a+8(FP), SI
-	MOVQ   lda+16(FP), DX
-	MOVQ   w+24(FP), DI
-	MOVQ   c+32(FP), R8
-	MOVQ   ldc+40(FP), R9
-	SHLQ   $2, DX
-	SHLQ   $2, R9
-	LEAQ   (SI)(DX*1), R10
-	LEAQ   (R10)(DX*1), R11
-	LEAQ   (R11)(DX*1), R12
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
-	XORQ   AX, AX
-t32loop:
-	TESTQ        CX, CX
-	JZ           t32done
-	VMOVUPS      (DI), Y12
-	VMOVUPS      32(DI), Y13
-	VMOVUPS      64(DI), Y14
-	VBROADCASTSS (SI)(AX*1), Y15
-	VFMADD231PS  Y12, Y15, Y0
-	VFMADD231PS  Y13, Y15, Y1
-	VFMADD231PS  Y14, Y15, Y2
-	VBROADCASTSS (R10)(AX*1), Y15
-	VFMADD231PS  Y12, Y15, Y3
-	VFMADD231PS  Y13, Y15, Y4
-	VFMADD231PS  Y14, Y15, Y5
-	VBROADCASTSS (R11)(AX*1), Y15
-	VFMADD231PS  Y12, Y15, Y6
-	VFMADD231PS  Y13, Y15, Y7
-	VFMADD231PS  Y14, Y15, Y8
-	VBROADCASTSS (R12)(AX*1), Y15
-	VFMADD231PS  Y12, Y15, Y9
-	VFMADD231PS  Y13, Y15, Y10
-	VFMADD231PS  Y14, Y15, Y11
-	ADDQ         $4, AX
-	ADDQ         $96, DI
-	DECQ         CX
-	JMP          t32loop
-t32done:
-	VADDPS  (R8), Y0, Y0
-	VMOVUPS Y0, (R8)
-	VADDPS  32(R8), Y1, Y1
-	VMOVUPS Y1, 32(R8)
-	VADDPS  64(R8), Y2, Y2
-	VMOVUPS Y2, 64(R8)
-	ADDQ    R9, R8
-	VADDPS  (R8), Y3, Y3
-	VMOVUPS Y3, (R8)
-	VADDPS  32(R8), Y4, Y4
-	VMOVUPS Y4, 32(R8)
-	VADDPS  64(R8), Y5, Y5
-	VMOVUPS Y5, 64(R8)
-	ADDQ    R9, R8
-	VADDPS  (R8), Y6, Y6
-	VMOVUPS Y6, (R8)
-	VADDPS  32(R8), Y7, Y7
-	VMOVUPS Y7, 32(R8)
-	VADDPS  64(R8), Y8, Y8
-	VMOVUPS Y8, 64(R8)
-	ADDQ    R9, R8
-	VADDPS  (R8), Y9, Y9
-	VMOVUPS Y9, (R8)
-	VADDPS  32(R8), Y10, Y10
-	VMOVUPS Y10, 32(R8)
-	VADDPS  64(R8), Y11, Y11
-	VMOVUPS Y11, 64(R8)
-	VZEROUPPER
-	RET
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ w+24(FP), DI
+	MOVQ c+32(FP), R8
+	MOVQ ldc+40(FP), R9
+	TILE(2, 4, VXORPS, VMOVUPS, VBROADCASTSS, VFMADD231PS, VADDPS)
 
-// func tile64(k int, a *float64, lda int, w *float64, c *float64, ldc int)
+// func Tile64(k int, a *float64, lda int, w *float64, c *float64, ldc int)
 // nr = 12.
 TEXT ·Tile64(SB), NOSPLIT, $0-48
-	MOVQ   k+0(FP), CX
-	MOVQ   a+8(FP), SI
-	MOVQ   lda+16(FP), DX
-	MOVQ   w+24(FP), DI
-	MOVQ   c+32(FP), R8
-	MOVQ   ldc+40(FP), R9
-	SHLQ   $3, DX
-	SHLQ   $3, R9
-	LEAQ   (SI)(DX*1), R10
-	LEAQ   (R10)(DX*1), R11
-	LEAQ   (R11)(DX*1), R12
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
-	VXORPD Y8, Y8, Y8
-	VXORPD Y9, Y9, Y9
-	VXORPD Y10, Y10, Y10
-	VXORPD Y11, Y11, Y11
-	XORQ   AX, AX
-t64loop:
-	TESTQ        CX, CX
-	JZ           t64done
-	VMOVUPD      (DI), Y12
-	VMOVUPD      32(DI), Y13
-	VMOVUPD      64(DI), Y14
-	VBROADCASTSD (SI)(AX*1), Y15
-	VFMADD231PD  Y12, Y15, Y0
-	VFMADD231PD  Y13, Y15, Y1
-	VFMADD231PD  Y14, Y15, Y2
-	VBROADCASTSD (R10)(AX*1), Y15
-	VFMADD231PD  Y12, Y15, Y3
-	VFMADD231PD  Y13, Y15, Y4
-	VFMADD231PD  Y14, Y15, Y5
-	VBROADCASTSD (R11)(AX*1), Y15
-	VFMADD231PD  Y12, Y15, Y6
-	VFMADD231PD  Y13, Y15, Y7
-	VFMADD231PD  Y14, Y15, Y8
-	VBROADCASTSD (R12)(AX*1), Y15
-	VFMADD231PD  Y12, Y15, Y9
-	VFMADD231PD  Y13, Y15, Y10
-	VFMADD231PD  Y14, Y15, Y11
-	ADDQ         $8, AX
-	ADDQ         $96, DI
-	DECQ         CX
-	JMP          t64loop
-t64done:
-	VADDPD  (R8), Y0, Y0
-	VMOVUPD Y0, (R8)
-	VADDPD  32(R8), Y1, Y1
-	VMOVUPD Y1, 32(R8)
-	VADDPD  64(R8), Y2, Y2
-	VMOVUPD Y2, 64(R8)
-	ADDQ    R9, R8
-	VADDPD  (R8), Y3, Y3
-	VMOVUPD Y3, (R8)
-	VADDPD  32(R8), Y4, Y4
-	VMOVUPD Y4, 32(R8)
-	VADDPD  64(R8), Y5, Y5
-	VMOVUPD Y5, 64(R8)
-	ADDQ    R9, R8
-	VADDPD  (R8), Y6, Y6
-	VMOVUPD Y6, (R8)
-	VADDPD  32(R8), Y7, Y7
-	VMOVUPD Y7, 32(R8)
-	VADDPD  64(R8), Y8, Y8
-	VMOVUPD Y8, 64(R8)
-	ADDQ    R9, R8
-	VADDPD  (R8), Y9, Y9
-	VMOVUPD Y9, (R8)
-	VADDPD  32(R8), Y10, Y10
-	VMOVUPD Y10, 32(R8)
-	VADDPD  64(R8), Y11, Y11
-	VMOVUPD Y11, 64(R8)
-	VZEROUPPER
-	RET
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ w+24(FP), DI
+	MOVQ c+32(FP), R8
+	MOVQ ldc+40(FP), R9
+	TILE(3, 8, VXORPD, VMOVUPD, VBROADCASTSD, VFMADD231PD, VADDPD)
 
 // The row kernels below compute y[i] += Σ_p w[i·ldw + p]·x[p] for i < 4·groups
 // and p < k, k a multiple of 4: four rows at a time, each summed in two
@@ -207,6 +126,56 @@ t64done:
 // in order; float32's last 8 and 4 columns into the first), added, then
 // reduced across lanes in a fixed pattern, so that a row's result does not
 // depend on the rows around it.
+
+// ROWS_START points R10–R12 at the three rows after SI (row stride DX
+// bytes), clears the accumulators Y0–Y7 and AX, the byte offset of the
+// column.
+#define ROWS_START(ZERO) \
+	LEAQ (SI)(DX*1), R10  \
+	LEAQ (R10)(DX*1), R11 \
+	LEAQ (R11)(DX*1), R12 \
+	ZERO Y0, Y0, Y0       \
+	ZERO Y1, Y1, Y1       \
+	ZERO Y2, Y2, Y2       \
+	ZERO Y3, Y3, Y3       \
+	ZERO Y4, Y4, Y4       \
+	ZERO Y5, Y5, Y5       \
+	ZERO Y6, Y6, Y6       \
+	ZERO Y7, Y7, Y7       \
+	XORQ AX, AX
+
+// ROWS_VECTOR accumulates the vector of x at offset AX+off (in reg) times
+// the four rows' into a0–a3.
+#define ROWS_VECTOR(MOVE, FMA, off, reg, a0, a1, a2, a3) \
+	MOVE off(R8)(AX*1), reg     \
+	FMA  off(SI)(AX*1), reg, a0  \
+	FMA  off(R10)(AX*1), reg, a1 \
+	FMA  off(R11)(AX*1), reg, a2 \
+	FMA  off(R12)(AX*1), reg, a3
+
+// ROWS_PAIRS runs over pairs of vectors (64 bytes) of the row while they
+// last, the first of each pair into Y0–Y3 and the second into Y4–Y7.
+#define ROWS_PAIRS(MOVE, FMA) \
+pairs:                         \
+	LEAQ 64(AX), R9            \
+	CMPQ R9, CX                \
+	JA   pairsDone             \
+	ROWS_VECTOR(MOVE, FMA, 0, Y8, Y0, Y1, Y2, Y3)  \
+	ROWS_VECTOR(MOVE, FMA, 32, Y9, Y4, Y5, Y6, Y7) \
+	MOVQ R9, AX                \
+	JMP  pairs                 \
+pairsDone:
+
+// ROWS_NEXT adds the four sums in ysum (an X register for float32) to y at DI,
+// moves DI past them (by step bytes) and SI to the next four rows, and
+// loops to group.
+#define ROWS_NEXT(ADD, MOVE, ysum, step) \
+	ADD  (DI), ysum, ysum \
+	MOVE ysum, (DI)       \
+	ADDQ $step, DI        \
+	LEAQ (R12)(DX*1), SI  \
+	DECQ BX               \
+	JMP  group
 
 // func Rows64(groups, k int, w *float64, ldw int, x *float64, y *float64)
 TEXT ·Rows64(SB), NOSPLIT, $0-48
@@ -217,63 +186,27 @@ TEXT ·Rows64(SB), NOSPLIT, $0-48
 	MOVQ x+32(FP), R8
 	MOVQ y+40(FP), DI
 	SHLQ $3, DX
-	SHLQ $3, CX          // k in bytes
-r64group:
-	TESTQ  BX, BX
-	JZ     r64done
-	LEAQ   (SI)(DX*1), R10
-	LEAQ   (R10)(DX*1), R11
-	LEAQ   (R11)(DX*1), R12
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
-	XORQ   AX, AX
-r64pair:
-	LEAQ        64(AX), R9
-	CMPQ        R9, CX
-	JA          r64single
-	VMOVUPD     (R8)(AX*1), Y8
-	VMOVUPD     32(R8)(AX*1), Y9
-	VFMADD231PD (SI)(AX*1), Y8, Y0
-	VFMADD231PD (R10)(AX*1), Y8, Y1
-	VFMADD231PD (R11)(AX*1), Y8, Y2
-	VFMADD231PD (R12)(AX*1), Y8, Y3
-	VFMADD231PD 32(SI)(AX*1), Y9, Y4
-	VFMADD231PD 32(R10)(AX*1), Y9, Y5
-	VFMADD231PD 32(R11)(AX*1), Y9, Y6
-	VFMADD231PD 32(R12)(AX*1), Y9, Y7
-	MOVQ        R9, AX
-	JMP         r64pair
-r64single:
-	CMPQ        AX, CX
-	JAE         r64reduce
-	VMOVUPD     (R8)(AX*1), Y8
-	VFMADD231PD (SI)(AX*1), Y8, Y0
-	VFMADD231PD (R10)(AX*1), Y8, Y1
-	VFMADD231PD (R11)(AX*1), Y8, Y2
-	VFMADD231PD (R12)(AX*1), Y8, Y3
-r64reduce:
+	SHLQ $3, CX // k in bytes
+group:
+	TESTQ BX, BX
+	JZ    done
+	ROWS_START(VXORPD)
+	ROWS_PAIRS(VMOVUPD, VFMADD231PD)
+	CMPQ  AX, CX
+	JAE   reduce
+	ROWS_VECTOR(VMOVUPD, VFMADD231PD, 0, Y8, Y0, Y1, Y2, Y3)
+reduce:
 	VADDPD     Y4, Y0, Y0
 	VADDPD     Y5, Y1, Y1
 	VADDPD     Y6, Y2, Y2
 	VADDPD     Y7, Y3, Y3
-	VHADDPD    Y1, Y0, Y0      // [r0 01, r1 01, r0 23, r1 23]
-	VHADDPD    Y3, Y2, Y2      // [r2 01, r3 01, r2 23, r3 23]
+	VHADDPD    Y1, Y0, Y0        // [r0 01, r1 01, r0 23, r1 23]
+	VHADDPD    Y3, Y2, Y2        // [r2 01, r3 01, r2 23, r3 23]
 	VPERM2F128 $0x20, Y2, Y0, Y1 // the 01 sums of rows 0–3
 	VPERM2F128 $0x31, Y2, Y0, Y3 // the 23 sums
 	VADDPD     Y3, Y1, Y1
-	VADDPD     (DI), Y1, Y1
-	VMOVUPD    Y1, (DI)
-	ADDQ       $32, DI
-	LEAQ       (R12)(DX*1), SI
-	DECQ       BX
-	JMP        r64group
-r64done:
+	ROWS_NEXT(VADDPD, VMOVUPD, Y1, 32)
+done:
 	VZEROUPPER
 	RET
 
@@ -287,79 +220,39 @@ TEXT ·Rows32(SB), NOSPLIT, $0-48
 	MOVQ y+40(FP), DI
 	SHLQ $2, DX
 	SHLQ $2, CX
-r32group:
-	TESTQ  BX, BX
-	JZ     r32done
-	LEAQ   (SI)(DX*1), R10
-	LEAQ   (R10)(DX*1), R11
-	LEAQ   (R11)(DX*1), R12
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
+group:
+	TESTQ BX, BX
+	JZ    done
+	ROWS_START(VXORPS)
+	ROWS_PAIRS(VMOVUPS, VFMADD231PS)
+	LEAQ  32(AX), R9
+	CMPQ  R9, CX
+	JA    quad
+	ROWS_VECTOR(VMOVUPS, VFMADD231PS, 0, Y8, Y0, Y1, Y2, Y3)
+	MOVQ  R9, AX
+quad:
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y6, Y2, Y2
+	VADDPS Y7, Y3, Y3
+	CMPQ   AX, CX
+	JAE    reduce
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
-	XORQ   AX, AX
-r32pair:
-	LEAQ        64(AX), R9
-	CMPQ        R9, CX
-	JA          r32single
-	VMOVUPS     (R8)(AX*1), Y8
-	VMOVUPS     32(R8)(AX*1), Y9
-	VFMADD231PS (SI)(AX*1), Y8, Y0
-	VFMADD231PS (R10)(AX*1), Y8, Y1
-	VFMADD231PS (R11)(AX*1), Y8, Y2
-	VFMADD231PS (R12)(AX*1), Y8, Y3
-	VFMADD231PS 32(SI)(AX*1), Y9, Y4
-	VFMADD231PS 32(R10)(AX*1), Y9, Y5
-	VFMADD231PS 32(R11)(AX*1), Y9, Y6
-	VFMADD231PS 32(R12)(AX*1), Y9, Y7
-	MOVQ        R9, AX
-	JMP         r32pair
-r32single:
-	LEAQ        32(AX), R9
-	CMPQ        R9, CX
-	JA          r32quad
-	VMOVUPS     (R8)(AX*1), Y8
-	VFMADD231PS (SI)(AX*1), Y8, Y0
-	VFMADD231PS (R10)(AX*1), Y8, Y1
-	VFMADD231PS (R11)(AX*1), Y8, Y2
-	VFMADD231PS (R12)(AX*1), Y8, Y3
-	MOVQ        R9, AX
-r32quad:
-	VADDPS      Y4, Y0, Y0
-	VADDPS      Y5, Y1, Y1
-	VADDPS      Y6, Y2, Y2
-	VADDPS      Y7, Y3, Y3
-	CMPQ        AX, CX
-	JAE         r32reduce
-	VXORPS      Y4, Y4, Y4
-	VXORPS      Y5, Y5, Y5
-	VXORPS      Y6, Y6, Y6
-	VXORPS      Y7, Y7, Y7
-	VMOVUPS     (R8)(AX*1), X8
-	VFMADD231PS (SI)(AX*1), X8, X4
-	VFMADD231PS (R10)(AX*1), X8, X5
-	VFMADD231PS (R11)(AX*1), X8, X6
-	VFMADD231PS (R12)(AX*1), X8, X7
-	VADDPS      Y4, Y0, Y0
-	VADDPS      Y5, Y1, Y1
-	VADDPS      Y6, Y2, Y2
-	VADDPS      Y7, Y3, Y3
-r32reduce:
-	VHADDPS      Y1, Y0, Y0    // per 128-bit half: [r0 01, r0 23, r1 01, r1 23]
-	VHADDPS      Y3, Y2, Y2    // [r2 01, r2 23, r3 01, r3 23]
-	VHADDPS      Y2, Y0, Y0    // [r0, r1, r2, r3] of each half
+	ROWS_VECTOR(VMOVUPS, VFMADD231PS, 0, X8, X4, X5, X6, X7)
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y6, Y2, Y2
+	VADDPS Y7, Y3, Y3
+reduce:
+	VHADDPS      Y1, Y0, Y0 // per 128-bit half: [r0 01, r0 23, r1 01, r1 23]
+	VHADDPS      Y3, Y2, Y2 // [r2 01, r2 23, r3 01, r3 23]
+	VHADDPS      Y2, Y0, Y0 // [r0, r1, r2, r3] of each half
 	VEXTRACTF128 $1, Y0, X1
 	VADDPS       X1, X0, X0
-	VADDPS       (DI), X0, X0
-	VMOVUPS      X0, (DI)
-	ADDQ         $16, DI
-	LEAQ         (R12)(DX*1), SI
-	DECQ         BX
-	JMP          r32group
-r32done:
+	ROWS_NEXT(VADDPS, VMOVUPS, X0, 16)
+done:
 	VZEROUPPER
 	RET
