@@ -55,19 +55,25 @@ func (p *Packed[T]) pack(w []T, n, k int, trans bool) {
 		p.panels = make([]T, size)
 	}
 	p.panels = p.panels[:size]
-	// Element (j, s) of the packed matrix, row j < n and column s < k.
-	at := func(j, s int) T { return w[j*k+s] }
-	if trans {
-		at = func(j, s int) T { return w[s*n+j] }
-	}
 	for q := 0; q*nr < n; q++ {
 		panel := p.panels[q*nr*k : (q+1)*nr*k]
-		for s := range k {
-			for j := range nr {
-				var v T
-				if row := q*nr + j; row < n {
-					v = at(row, s)
+		if trans {
+			// Column s of the panel is a stretch of row s of w.
+			for s := range k {
+				dst := panel[s*nr : (s+1)*nr]
+				clear(dst[copy(dst, w[s*n+q*nr:s*n+min(n, (q+1)*nr)]):])
+			}
+			continue
+		}
+		for j := range nr {
+			row := q*nr + j
+			if row >= n {
+				for s := range k {
+					panel[s*nr+j] = 0
 				}
+				continue
+			}
+			for s, v := range w[row*k : (row+1)*k] {
 				panel[s*nr+j] = v
 			}
 		}
@@ -75,9 +81,10 @@ func (p *Packed[T]) pack(w []T, n, k int, trans bool) {
 }
 
 // MulT sets c += a·wᵀ for a m×k (row stride lda) and c m×n (row stride
-// ldc), w being the n×k matrix of Pack or the transpose of PackT's. Each element of the product is summed in the same order whatever
-// m and the element's place, so splitting the rows of a between calls
-// gives bit-identical results.
+// ldc), w being the n×k matrix of Pack or the transpose of PackT's. Each
+// element of the product is summed in the same order whatever m and the
+// element's place, so splitting the rows of a between calls gives
+// bit-identical results.
 func (p *Packed[T]) MulT(m int, a []T, lda int, c []T, ldc int) {
 	n, k := p.n, p.k
 	if m < 0 || lda < k || ldc < n || m > 0 && (len(a) < (m-1)*lda+k || len(c) < (m-1)*ldc+n) {
