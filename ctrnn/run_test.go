@@ -14,8 +14,8 @@ import (
 // packed product kernel: outputs, rates and states must be bit-identical,
 // since a trial's noise depends only on the generator and the trial's
 // index, and gradients, summed over the workers in another order, must
-// agree to rounding. One worker's gradients are the
-// ones the finite-difference tests check.
+// agree to rounding. One worker's gradients are the ones the
+// finite-difference tests check.
 func TestSplitMatchesOneWorker(t *testing.T) {
 	defer func(w, p int, k bool) { minWork, linalg.HasPacked = w, k; runtime.GOMAXPROCS(p) }(minWork, runtime.GOMAXPROCS(0), linalg.HasPacked)
 	kernel := linalg.HasPacked
