@@ -51,6 +51,31 @@ s64done:
 	VZEROUPPER
 	RET
 
+// The kernels below exist in both precisions. Each body is a macro of the
+// element size (SCALE, the index scale; WIDTH, elements per vector) and
+// the instructions of its type, run over AX = 0, WIDTH, … < CX; the
+// arguments are loaded by the TEXT blocks.
+
+// SUMPROD: dst = (a + b)*c + d*e, the shape of BPTT's combine step and of
+// the leaky update; a may be dst.
+#define SUMPROD(SCALE, WIDTH, MOVE, ADD, MUL, a, b, c, d, e, dst) \
+	XORQ AX, AX                  \
+loop:                                \
+	CMPQ AX, CX                  \
+	JAE  done                    \
+	MOVE (a)(AX*SCALE), Y0       \
+	ADD  (b)(AX*SCALE), Y0, Y0   \
+	MUL  (c)(AX*SCALE), Y0, Y0   \
+	MOVE (d)(AX*SCALE), Y1       \
+	MUL  (e)(AX*SCALE), Y1, Y1   \
+	ADD  Y1, Y0, Y0              \
+	MOVE Y0, (dst)(AX*SCALE)     \
+	ADDQ $WIDTH, AX              \
+	JMP  loop                    \
+done:                                \
+	VZEROUPPER                   \
+	RET
+
 // func combine32AVX(d, g, p, fp, keep, next []float32)
 // d = (g + p)*fp + keep*next; len(d) is a multiple of 8.
 TEXT ·combine32AVX(SB), NOSPLIT, $0-144
@@ -61,22 +86,7 @@ TEXT ·combine32AVX(SB), NOSPLIT, $0-144
 	MOVQ fp_base+72(FP), R9
 	MOVQ keep_base+96(FP), R10
 	MOVQ next_base+120(FP), R11
-	XORQ AX, AX
-c32loop:
-	CMPQ    AX, CX
-	JAE     c32done
-	VMOVUPS (SI)(AX*4), Y0
-	VADDPS  (R8)(AX*4), Y0, Y0
-	VMULPS  (R9)(AX*4), Y0, Y0
-	VMOVUPS (R10)(AX*4), Y1
-	VMULPS  (R11)(AX*4), Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS Y0, (DI)(AX*4)
-	ADDQ    $8, AX
-	JMP     c32loop
-c32done:
-	VZEROUPPER
-	RET
+	SUMPROD(4, 8, VMOVUPS, VADDPS, VMULPS, SI, R8, R9, R10, R11, DI)
 
 // func combine64AVX(d, g, p, fp, keep, next []float64)
 // As combine32AVX; len(d) is a multiple of 4.
@@ -88,63 +98,40 @@ TEXT ·combine64AVX(SB), NOSPLIT, $0-144
 	MOVQ fp_base+72(FP), R9
 	MOVQ keep_base+96(FP), R10
 	MOVQ next_base+120(FP), R11
-	XORQ AX, AX
-c64loop:
-	CMPQ    AX, CX
-	JAE     c64done
-	VMOVUPD (SI)(AX*8), Y0
-	VADDPD  (R8)(AX*8), Y0, Y0
-	VMULPD  (R9)(AX*8), Y0, Y0
-	VMOVUPD (R10)(AX*8), Y1
-	VMULPD  (R11)(AX*8), Y1, Y1
-	VADDPD  Y1, Y0, Y0
-	VMOVUPD Y0, (DI)(AX*8)
-	ADDQ    $4, AX
-	JMP     c64loop
-c64done:
-	VZEROUPPER
+	SUMPROD(8, 4, VMOVUPD, VADDPD, VMULPD, SI, R8, R9, R10, R11, DI)
+
+// RELU: out (DI) = max(0, x (SI)); a NaN in x is kept (it is the second
+// source of MAX).
+#define RELU(SCALE, WIDTH, MOVE, ZERO, MAX) \
+	ZERO Y0, Y0, Y0               \
+	XORQ AX, AX                   \
+loop:                                 \
+	CMPQ AX, CX                   \
+	JAE  done                     \
+	MOVE (SI)(AX*SCALE), Y1       \
+	MAX  Y1, Y0, Y2               \
+	MOVE Y2, (DI)(AX*SCALE)       \
+	ADDQ $WIDTH, AX               \
+	JMP  loop                     \
+done:                                 \
+	VZEROUPPER                    \
 	RET
 
 // func relu32AVX(x, out []float32)
-// out = max(0, x); a NaN in x is kept (it is the second source of VMAXPS);
-// len(x) is a multiple of 8.
+// out = max(0, x), NaN kept; len(x) is a multiple of 8.
 TEXT ·relu32AVX(SB), NOSPLIT, $0-48
-	MOVQ   x_base+0(FP), SI
-	MOVQ   x_len+8(FP), CX
-	MOVQ   out_base+24(FP), DI
-	VXORPS Y0, Y0, Y0
-	XORQ   AX, AX
-r32loop:
-	CMPQ    AX, CX
-	JAE     r32done
-	VMOVUPS (SI)(AX*4), Y1
-	VMAXPS  Y1, Y0, Y2
-	VMOVUPS Y2, (DI)(AX*4)
-	ADDQ    $8, AX
-	JMP     r32loop
-r32done:
-	VZEROUPPER
-	RET
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVQ out_base+24(FP), DI
+	RELU(4, 8, VMOVUPS, VXORPS, VMAXPS)
 
 // func relu64AVX(x, out []float64)
 // As relu32AVX; len(x) is a multiple of 4.
 TEXT ·relu64AVX(SB), NOSPLIT, $0-48
-	MOVQ   x_base+0(FP), SI
-	MOVQ   x_len+8(FP), CX
-	MOVQ   out_base+24(FP), DI
-	VXORPD Y0, Y0, Y0
-	XORQ   AX, AX
-r64loop:
-	CMPQ    AX, CX
-	JAE     r64done
-	VMOVUPD (SI)(AX*8), Y1
-	VMAXPD  Y1, Y0, Y2
-	VMOVUPD Y2, (DI)(AX*8)
-	ADDQ    $4, AX
-	JMP     r64loop
-r64done:
-	VZEROUPPER
-	RET
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVQ out_base+24(FP), DI
+	RELU(8, 4, VMOVUPD, VXORPD, VMAXPD)
 
 // func leak32AVX(next, x, alpha, bias, keep []float32)
 // next = alpha*(next + bias) + keep*x; len(next) is a multiple of 8.
@@ -155,22 +142,7 @@ TEXT ·leak32AVX(SB), NOSPLIT, $0-120
 	MOVQ alpha_base+48(FP), R8
 	MOVQ bias_base+72(FP), R9
 	MOVQ keep_base+96(FP), R10
-	XORQ AX, AX
-l32loop:
-	CMPQ    AX, CX
-	JAE     l32done
-	VMOVUPS (DI)(AX*4), Y0
-	VADDPS  (R9)(AX*4), Y0, Y0
-	VMULPS  (R8)(AX*4), Y0, Y0
-	VMOVUPS (SI)(AX*4), Y1
-	VMULPS  (R10)(AX*4), Y1, Y1
-	VADDPS  Y1, Y0, Y0
-	VMOVUPS Y0, (DI)(AX*4)
-	ADDQ    $8, AX
-	JMP     l32loop
-l32done:
-	VZEROUPPER
-	RET
+	SUMPROD(4, 8, VMOVUPS, VADDPS, VMULPS, DI, R9, R8, SI, R10, DI)
 
 // func leak64AVX(next, x, alpha, bias, keep []float64)
 // As leak32AVX; len(next) is a multiple of 4.
@@ -181,21 +153,26 @@ TEXT ·leak64AVX(SB), NOSPLIT, $0-120
 	MOVQ alpha_base+48(FP), R8
 	MOVQ bias_base+72(FP), R9
 	MOVQ keep_base+96(FP), R10
-	XORQ AX, AX
-l64loop:
-	CMPQ    AX, CX
-	JAE     l64done
-	VMOVUPD (DI)(AX*8), Y0
-	VADDPD  (R9)(AX*8), Y0, Y0
-	VMULPD  (R8)(AX*8), Y0, Y0
-	VMOVUPD (SI)(AX*8), Y1
-	VMULPD  (R10)(AX*8), Y1, Y1
-	VADDPD  Y1, Y0, Y0
-	VMOVUPD Y0, (DI)(AX*8)
-	ADDQ    $4, AX
-	JMP     l64loop
-l64done:
-	VZEROUPPER
+	SUMPROD(8, 4, VMOVUPD, VADDPD, VMULPD, DI, R9, R8, SI, R10, DI)
+
+// MOMENTS: gb (DI) += d (SI), ga (R11) += d*(xt (R8) − xp (R9)).
+#define MOMENTS(SCALE, WIDTH, MOVE, ADD, SUB, MUL) \
+	XORQ AX, AX                   \
+loop:                                 \
+	CMPQ AX, CX                   \
+	JAE  done                     \
+	MOVE (SI)(AX*SCALE), Y0       \
+	ADD  (DI)(AX*SCALE), Y0, Y1   \
+	MOVE Y1, (DI)(AX*SCALE)       \
+	MOVE (R8)(AX*SCALE), Y2       \
+	SUB  (R9)(AX*SCALE), Y2, Y2   \
+	MUL  Y2, Y0, Y2               \
+	ADD  (R11)(AX*SCALE), Y2, Y2  \
+	MOVE Y2, (R11)(AX*SCALE)      \
+	ADDQ $WIDTH, AX               \
+	JMP  loop                     \
+done:                                 \
+	VZEROUPPER                    \
 	RET
 
 // func moments32AVX(gb, ga, d, xt, xp []float32)
@@ -207,23 +184,7 @@ TEXT ·moments32AVX(SB), NOSPLIT, $0-120
 	MOVQ d_base+48(FP), SI
 	MOVQ xt_base+72(FP), R8
 	MOVQ xp_base+96(FP), R9
-	XORQ AX, AX
-m32loop:
-	CMPQ    AX, CX
-	JAE     m32done
-	VMOVUPS (SI)(AX*4), Y0
-	VADDPS  (DI)(AX*4), Y0, Y1
-	VMOVUPS Y1, (DI)(AX*4)
-	VMOVUPS (R8)(AX*4), Y2
-	VSUBPS  (R9)(AX*4), Y2, Y2
-	VMULPS  Y2, Y0, Y2
-	VADDPS  (R11)(AX*4), Y2, Y2
-	VMOVUPS Y2, (R11)(AX*4)
-	ADDQ    $8, AX
-	JMP     m32loop
-m32done:
-	VZEROUPPER
-	RET
+	MOMENTS(4, 8, VMOVUPS, VADDPS, VSUBPS, VMULPS)
 
 // func moments64AVX(gb, ga, d, xt, xp []float64)
 // As moments32AVX; len(gb) is a multiple of 4.
@@ -234,20 +195,4 @@ TEXT ·moments64AVX(SB), NOSPLIT, $0-120
 	MOVQ d_base+48(FP), SI
 	MOVQ xt_base+72(FP), R8
 	MOVQ xp_base+96(FP), R9
-	XORQ AX, AX
-m64loop:
-	CMPQ    AX, CX
-	JAE     m64done
-	VMOVUPD (SI)(AX*8), Y0
-	VADDPD  (DI)(AX*8), Y0, Y1
-	VMOVUPD Y1, (DI)(AX*8)
-	VMOVUPD (R8)(AX*8), Y2
-	VSUBPD  (R9)(AX*8), Y2, Y2
-	VMULPD  Y2, Y0, Y2
-	VADDPD  (R11)(AX*8), Y2, Y2
-	VMOVUPD Y2, (R11)(AX*8)
-	ADDQ    $4, AX
-	JMP     m64loop
-m64done:
-	VZEROUPPER
-	RET
+	MOMENTS(8, 4, VMOVUPD, VADDPD, VSUBPD, VMULPD)

@@ -35,6 +35,23 @@ no:
 // of both precisions, given the element size as a shift and in bytes, and
 // the instructions of its type.
 
+// FOUR_ROWS points R10–R12 at the three rows after SI, DX bytes apart.
+#define FOUR_ROWS \
+	LEAQ (SI)(DX*1), R10  \
+	LEAQ (R10)(DX*1), R11 \
+	LEAQ (R11)(DX*1), R12
+
+// ZERO8 clears Y0–Y7 with ZERO, the xor of the type.
+#define ZERO8(ZERO) \
+	ZERO Y0, Y0, Y0 \
+	ZERO Y1, Y1, Y1 \
+	ZERO Y2, Y2, Y2 \
+	ZERO Y3, Y3, Y3 \
+	ZERO Y4, Y4, Y4 \
+	ZERO Y5, Y5, Y5 \
+	ZERO Y6, Y6, Y6 \
+	ZERO Y7, Y7, Y7
+
 // TILE_ADD adds the three accumulators of one row of the tile to the row
 // of c at R8.
 #define TILE_ADD(ADD, MOVE, ya, yb, yc) \
@@ -57,17 +74,8 @@ no:
 #define TILE(SHIFT, SIZE, ZERO, MOVE, BCAST, FMA, ADD) \
 	SHLQ $SHIFT, DX              \
 	SHLQ $SHIFT, R9              \
-	LEAQ (SI)(DX*1), R10         \
-	LEAQ (R10)(DX*1), R11        \
-	LEAQ (R11)(DX*1), R12        \
-	ZERO Y0, Y0, Y0              \
-	ZERO Y1, Y1, Y1              \
-	ZERO Y2, Y2, Y2              \
-	ZERO Y3, Y3, Y3              \
-	ZERO Y4, Y4, Y4              \
-	ZERO Y5, Y5, Y5              \
-	ZERO Y6, Y6, Y6              \
-	ZERO Y7, Y7, Y7              \
+	FOUR_ROWS                    \
+	ZERO8(ZERO)                  \
 	ZERO Y8, Y8, Y8              \
 	ZERO Y9, Y9, Y9              \
 	ZERO Y10, Y10, Y10           \
@@ -131,17 +139,8 @@ TEXT ·Tile64(SB), NOSPLIT, $0-48
 // bytes), clears the accumulators Y0–Y7 and AX, the byte offset of the
 // column.
 #define ROWS_START(ZERO) \
-	LEAQ (SI)(DX*1), R10  \
-	LEAQ (R10)(DX*1), R11 \
-	LEAQ (R11)(DX*1), R12 \
-	ZERO Y0, Y0, Y0       \
-	ZERO Y1, Y1, Y1       \
-	ZERO Y2, Y2, Y2       \
-	ZERO Y3, Y3, Y3       \
-	ZERO Y4, Y4, Y4       \
-	ZERO Y5, Y5, Y5       \
-	ZERO Y6, Y6, Y6       \
-	ZERO Y7, Y7, Y7       \
+	FOUR_ROWS   \
+	ZERO8(ZERO) \
 	XORQ AX, AX
 
 // ROWS_VECTOR accumulates the vector of x at offset AX+off (in reg) times
