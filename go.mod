@@ -1,4 +1,4 @@
-module nn4n
+module github.com/nn4n/nn4n
 
 go 1.24.0
 

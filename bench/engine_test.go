@@ -15,11 +15,11 @@ import (
 	"runtime"
 	"testing"
 
-	"nn4n/ctrnn"
-	"nn4n/internal/linalg"
-	"nn4n/loss"
-	"nn4n/optim"
-	"nn4n/structure"
+	"github.com/nn4n/nn4n/ctrnn"
+	"github.com/nn4n/nn4n/internal/linalg"
+	"github.com/nn4n/nn4n/loss"
+	"github.com/nn4n/nn4n/optim"
+	"github.com/nn4n/nn4n/structure"
 )
 
 // Shapes are issue 9's (N, B, T).

@@ -5,11 +5,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"nn4n/ctrnn"
-	"nn4n/loss"
-	"nn4n/optim"
-	"nn4n/task"
-	"nn4n/train"
+	"github.com/nn4n/nn4n/ctrnn"
+	"github.com/nn4n/nn4n/loss"
+	"github.com/nn4n/nn4n/optim"
+	"github.com/nn4n/nn4n/task"
+	"github.com/nn4n/nn4n/train"
 )
 
 // rdmModel is rdm_dense's pycog network, as bench/rdm_ours.py builds it.

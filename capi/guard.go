@@ -16,7 +16,7 @@ import (
 	"strings"
 	"unsafe"
 
-	"nn4n/loss"
+	"github.com/nn4n/nn4n/loss"
 )
 
 // Status codes, as in nn4n.h (never renumbered).

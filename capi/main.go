@@ -17,7 +17,7 @@ import (
 	"runtime"
 	"sync"
 
-	"nn4n/internal/linalg"
+	"github.com/nn4n/nn4n/internal/linalg"
 )
 
 // version is stamped by the Makefile with -ldflags "-X main.version=…".

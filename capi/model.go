@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"nn4n/ctrnn"
+	"github.com/nn4n/nn4n/ctrnn"
 )
 
 // modelObj is what a model handle holds.

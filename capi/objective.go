@@ -10,8 +10,8 @@ import (
 	"fmt"
 	"strings"
 
-	"nn4n/ctrnn"
-	"nn4n/loss"
+	"github.com/nn4n/nn4n/ctrnn"
+	"github.com/nn4n/nn4n/loss"
 )
 
 // objectiveObj is what an objective handle holds: the configuration of a

@@ -7,7 +7,7 @@ package main
 import "C"
 
 import (
-	"nn4n/optim"
+	"github.com/nn4n/nn4n/optim"
 )
 
 var sgdKeys = []string{"lr", "max_norm", "guard"}

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"nn4n/structure"
+	"github.com/nn4n/nn4n/structure"
 )
 
 // structureObj is what a structure handle holds: a generator configuration

@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"slices"
 
-	"nn4n/task"
+	"github.com/nn4n/nn4n/task"
 )
 
 // taskObj is what a task handle holds: the task, its options and the

@@ -11,11 +11,11 @@ import (
 	"errors"
 	"slices"
 
-	"nn4n/ctrnn"
-	"nn4n/loss"
-	"nn4n/optim"
-	"nn4n/task"
-	"nn4n/train"
+	"github.com/nn4n/nn4n/ctrnn"
+	"github.com/nn4n/nn4n/loss"
+	"github.com/nn4n/nn4n/optim"
+	"github.com/nn4n/nn4n/task"
+	"github.com/nn4n/nn4n/train"
 )
 
 // trainerObj is what a trainer handle holds. The train.Trainer is made at

@@ -3,7 +3,7 @@ package ctrnn
 import (
 	"math"
 
-	"nn4n/internal/linalg"
+	"github.com/nn4n/nn4n/internal/linalg"
 )
 
 // activate sets out = f(x). One loop per function keeps the hot loops free

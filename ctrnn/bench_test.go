@@ -5,8 +5,8 @@ import (
 	"runtime"
 	"testing"
 
-	"nn4n/internal/linalg"
-	"nn4n/optim"
+	"github.com/nn4n/nn4n/internal/linalg"
+	"github.com/nn4n/nn4n/optim"
 )
 
 // mse is Σ M(y−ŷ)²/ΣM with M = 1, the cheapest real objective.

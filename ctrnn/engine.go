@@ -4,7 +4,7 @@ import (
 	"math"
 	"unsafe"
 
-	"nn4n/internal/linalg"
+	"github.com/nn4n/nn4n/internal/linalg"
 )
 
 // omegaBound is pycog's threshold on ‖∂L/∂x_t‖² below which a step does not

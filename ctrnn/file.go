@@ -8,7 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"nn4n/internal/npz"
+	"github.com/nn4n/nn4n/internal/npz"
 )
 
 // FileFormat and FileVersion identify nn4n model files.

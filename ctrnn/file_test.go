@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"nn4n/internal/npz"
+	"github.com/nn4n/nn4n/internal/npz"
 )
 
 // TestSaveLoadRoundTrip checks that a loaded model has every array, setting

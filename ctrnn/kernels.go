@@ -4,7 +4,7 @@ import (
 	"math"
 	"unsafe"
 
-	"nn4n/internal/linalg"
+	"github.com/nn4n/nn4n/internal/linalg"
 )
 
 // The elementwise kernels of the time loop. Each hands the leading whole

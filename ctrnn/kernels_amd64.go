@@ -3,8 +3,8 @@
 package ctrnn
 
 import (
-	"nn4n/internal/linalg"
-	"nn4n/internal/linalg/kernel"
+	"github.com/nn4n/nn4n/internal/linalg"
+	"github.com/nn4n/nn4n/internal/linalg/kernel"
 )
 
 // The assembly of the kernels (kernels.go); every length is a multiple of

@@ -2,7 +2,7 @@
 
 package ctrnn
 
-import "nn4n/internal/linalg"
+import "github.com/nn4n/nn4n/internal/linalg"
 
 // hasAVX is false: every kernel runs its Go loop, and the vector halves
 // below, which vectorPart never hands anything, are those loops too.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"nn4n/optim"
+	"github.com/nn4n/nn4n/optim"
 )
 
 // Model is a continuous-time RNN with its parameters, masks, generator and

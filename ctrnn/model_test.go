@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"nn4n/optim"
+	"github.com/nn4n/nn4n/optim"
 )
 
 // f32Tol is the stated agreement of float32 compute with float64:

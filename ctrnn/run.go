@@ -6,7 +6,7 @@ import (
 	"time"
 	"unsafe"
 
-	"nn4n/internal/linalg"
+	"github.com/nn4n/nn4n/internal/linalg"
 )
 
 // runner is the precision-independent face of engine[T].

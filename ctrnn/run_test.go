@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"nn4n/internal/linalg"
+	"github.com/nn4n/nn4n/internal/linalg"
 )
 
 // TestSplitMatchesOneWorker runs the same noisy batch (every noise on, a

@@ -3,7 +3,7 @@ package ctrnn
 import (
 	"fmt"
 
-	"nn4n/optim"
+	"github.com/nn4n/nn4n/optim"
 )
 
 // Gradient runs the batch forward, evaluates obj and back-propagates through

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"nn4n/ctrnn"
+	"github.com/nn4n/nn4n/ctrnn"
 )
 
 // ErrEmptyMask is returned (wrapped) when an error mask, or a label array

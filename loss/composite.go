@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"nn4n/ctrnn"
+	"github.com/nn4n/nn4n/ctrnn"
 )
 
 // Weighted is one named, weighted term of a Composite.

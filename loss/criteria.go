@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"nn4n/ctrnn"
+	"github.com/nn4n/nn4n/ctrnn"
 )
 
 // Criterion is one term of a Composite. Every Criterion in this package is

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"nn4n/ctrnn"
+	"github.com/nn4n/nn4n/ctrnn"
 )
 
 // suited gives tr the output head obj needs, for fixtures built by hand.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"nn4n/ctrnn"
+	"github.com/nn4n/nn4n/ctrnn"
 )
 
 // rateFixture has B=1, T=2, N=3 rates [[1 2 3] [3 4 5]], so the unit means

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"nn4n/ctrnn"
+	"github.com/nn4n/nn4n/ctrnn"
 )
 
 // RNNLoss is nn4n's fixed-menu criterion (nn4n/criterion/rnn_loss.py):

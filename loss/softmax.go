@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"nn4n/ctrnn"
+	"github.com/nn4n/nn4n/ctrnn"
 )
 
 // logSumExp returns log Σ_k exp(a_k), computed without overflow.

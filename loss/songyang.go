@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"nn4n/ctrnn"
+	"github.com/nn4n/nn4n/ctrnn"
 )
 
 // DefaultLambdaOmega is pycog's multiplier of the Ω regulariser (Song, Yang

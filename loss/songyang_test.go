@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"nn4n/ctrnn"
+	"github.com/nn4n/nn4n/ctrnn"
 )
 
 // blank returns a fixture of the given size with every array zero and no

@@ -3,7 +3,7 @@ package structure
 import (
 	"fmt"
 
-	"nn4n/ctrnn"
+	"github.com/nn4n/nn4n/ctrnn"
 )
 
 // Configure puts the masks into a model configuration: its dimensions, the

@@ -3,7 +3,7 @@ package structure_test
 import (
 	"fmt"
 
-	"nn4n/structure"
+	"github.com/nn4n/nn4n/structure"
 )
 
 func ExampleMultiAreaEI() {

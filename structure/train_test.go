@@ -4,9 +4,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"nn4n/ctrnn"
-	"nn4n/loss"
-	"nn4n/optim"
+	"github.com/nn4n/nn4n/ctrnn"
+	"github.com/nn4n/nn4n/loss"
+	"github.com/nn4n/nn4n/optim"
 )
 
 // TestMultiAreaEITrainsKeepingMasks builds a three-area E/I network from

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"nn4n/ctrnn"
+	"github.com/nn4n/nn4n/ctrnn"
 )
 
 // checkpoint is the trainer's state beside a model file, as JSON.

@@ -1,9 +1,9 @@
 package train
 
 import (
-	"nn4n/ctrnn"
-	"nn4n/structure"
-	"nn4n/task"
+	"github.com/nn4n/nn4n/ctrnn"
+	"github.com/nn4n/nn4n/structure"
+	"github.com/nn4n/nn4n/task"
 )
 
 // PycogNetwork builds the network pycog trains on tk (examples/models/*.py

@@ -15,10 +15,10 @@ import (
 	"slices"
 	"time"
 
-	"nn4n/ctrnn"
-	"nn4n/loss"
-	"nn4n/optim"
-	"nn4n/task"
+	"github.com/nn4n/nn4n/ctrnn"
+	"github.com/nn4n/nn4n/loss"
+	"github.com/nn4n/nn4n/optim"
+	"github.com/nn4n/nn4n/task"
 )
 
 // pcgStream is the second PCG word of the minibatch and validation

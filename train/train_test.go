@@ -6,10 +6,10 @@ import (
 	"slices"
 	"testing"
 
-	"nn4n/ctrnn"
-	"nn4n/loss"
-	"nn4n/structure"
-	"nn4n/task"
+	"github.com/nn4n/nn4n/ctrnn"
+	"github.com/nn4n/nn4n/loss"
+	"github.com/nn4n/nn4n/structure"
+	"github.com/nn4n/nn4n/task"
 )
 
 func smallRun(t *testing.T) (*ctrnn.Model, Protocol) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"unsafe"
 
-	"nn4n/internal/linalg/kernel"
+	"github.com/nn4n/nn4n/internal/linalg/kernel"
 )
 
 // Packed is an n×k matrix w kept for repeated products c += a·wᵀ, such as

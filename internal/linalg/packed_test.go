@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"nn4n/internal/linalg/kernel"
+	"github.com/nn4n/nn4n/internal/linalg/kernel"
 )
 
 // TestPackedMulT checks c += a·wᵀ against a float64 reference for every

@@ -23,10 +23,10 @@ import (
 	"os/signal"
 	"strings"
 
-	"nn4n/ctrnn"
-	"nn4n/structure"
-	"nn4n/task"
-	"nn4n/train"
+	"github.com/nn4n/nn4n/ctrnn"
+	"github.com/nn4n/nn4n/structure"
+	"github.com/nn4n/nn4n/task"
+	"github.com/nn4n/nn4n/train"
 )
 
 func main() {
