@@ -63,6 +63,7 @@ type engine[T linalg.Float] struct {
 	blk           int  // steps per block of the input drive and readout
 	ring          int  // 0: x and r keep every step; > 0: they are rings of this many rows
 	a, y          []T  // T·B·O
+	dot           []T  // one output of a block's readout
 	// Noise samples, held for the backward pass. nil when off.
 	nu, xi, eta, zeta []T
 	noiseOn           bool
@@ -291,7 +292,23 @@ func (e *engine[T]) run(input []float64, x0 []T) {
 			// a_s += W_out·r_s for the steps s of the block that ends at t.
 			s := (t - 1) / blk * blk
 			k := (t - s) * nb
-			linalg.Gemm(false, true, k, nO, nN, 1, e.r[e.row(s+1)*bn:], nN, e.wOut, nN, 1, e.a[s*nb*nO:], nO)
+			rs, as := e.r[e.row(s+1)*bn:], e.a[s*nb*nO:]
+			if linalg.HasPacked {
+				// One output at a time on MulVec's kernel, which sums each
+				// row in an order of its own: BLAS's order depends on k,
+				// that is on the split of the batch, and outputs would then
+				// depend on the thread count.
+				e.dot = grow(e.dot, k)
+				for o := range nO {
+					clear(e.dot)
+					linalg.MulVec(k, nN, rs, nN, e.wOut[o*nN:(o+1)*nN], e.dot)
+					for i, v := range e.dot {
+						as[i*nO+o] += v
+					}
+				}
+			} else {
+				linalg.Gemm(false, true, k, nO, nN, 1, rs, nN, e.wOut, nN, 1, as, nO)
+			}
 		}
 	}
 	headForward(e.head, e.a, e.y, nO)

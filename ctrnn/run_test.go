@@ -255,8 +255,9 @@ func ranPacked(m *Model) bool {
 }
 
 // TestOutputsIndependentOfThreads runs small batches, which one worker
-// runs alone, and a larger one split between workers, on one and two
-// threads: with the packed kernel their outputs must be bit-identical.
+// runs alone, and larger ones split between workers, on one to four
+// threads: with the packed kernel their states and outputs must be
+// bit-identical.
 func TestOutputsIndependentOfThreads(t *testing.T) {
 	if !linalg.HasPacked {
 		t.Skip("no packed product kernel on this CPU or build")
@@ -269,20 +270,23 @@ func TestOutputsIndependentOfThreads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, nb := range []int{2, 5, 9} {
+	for _, nb := range []int{2, 5, 9, 17, 30} {
 		b := randomBatch(53, nb, 10, cfg.Inputs, cfg.Outputs)
-		var outs [2][]float64
-		for k, procs := range []int{1, 2} {
-			runtime.GOMAXPROCS(procs)
+		var states, outs [4][]float64
+		for k := range states {
+			runtime.GOMAXPROCS(k + 1)
 			m.Reseed(53)
 			tr, err := m.Forward(b, Needs{States: true})
 			if err != nil {
 				t.Fatal(err)
 			}
-			outs[k] = tr.States
+			states[k], outs[k] = tr.States, tr.Outputs
 		}
-		if !slices.Equal(outs[0], outs[1]) {
-			t.Errorf("B = %d: states on two threads differ from one thread's (relative error %.3g)", nb, relErr(outs[0], outs[1]))
+		for k := 1; k < len(states); k++ {
+			if !slices.Equal(states[0], states[k]) || !slices.Equal(outs[0], outs[k]) {
+				t.Errorf("B = %d: %d threads differ from one thread (states %.3g, outputs %.3g relative)",
+					nb, k+1, relErr(states[0], states[k]), relErr(outs[0], outs[k]))
+			}
 		}
 	}
 }
