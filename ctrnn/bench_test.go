@@ -133,3 +133,39 @@ func BenchmarkStep(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkVJP compares the vector-Jacobian product (Backward: upstream
+// output gradient in, input, x0 and parameter gradients out) with the
+// gradient of a training step (Gradient with mse), same model and batch.
+func BenchmarkVJP(b *testing.B) {
+	for _, s := range benchShapes {
+		for _, p := range []Precision{Float64, Float32} {
+			b.Run(shapeName(s.n, s.nb, s.nt, p)+"/backward", func(b *testing.B) {
+				m := benchModel(b, s.n, p)
+				batch := randomBatch(1, s.nb, s.nt, 4, 2)
+				up := &Upstream{Outputs: batch.Target}
+				y, gu, gx := make([]float64, s.nb*s.nt*2), make([]float64, s.nb*s.nt*4), make([]float64, s.nb*s.n)
+				if _, err := m.Backward(batch, up, y, gu, gx); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					_, _ = m.Backward(batch, up, y, gu, gx)
+				}
+			})
+			b.Run(shapeName(s.n, s.nb, s.nt, p)+"/gradient", func(b *testing.B) {
+				m := benchModel(b, s.n, p)
+				batch := randomBatch(1, s.nb, s.nt, 4, 2)
+				if _, err := m.Gradient(batch, mse{}); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					_, _ = m.Gradient(batch, mse{})
+				}
+			})
+		}
+	}
+}

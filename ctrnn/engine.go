@@ -81,6 +81,8 @@ type engine[T linalg.Float] struct {
 	fp    []T // B·N: f'(x_t)
 	dx0   []T // B·N
 	gEta  []T // N: Σ δx⊙η, for the α gradient
+	aIn   []T // N×I: diag(α)W_in, for the input gradient
+	gu    []T // T·B·I: dℓ/du
 
 	// Gradients with respect to the effective parameters, and Ω's sum and
 	// count of terms over this worker's trials.

@@ -19,6 +19,9 @@ type runner interface {
 	// backward runs BPTT from an objective's gradients and stores the
 	// gradients in m; it returns Ω (0 when lambdaOmega is 0).
 	backward(m *Model, g *ObjectiveGrad, lambdaOmega float64) float64
+	// inputGrads copies the input and initial-state gradients of the last
+	// backward pass into the non-nil slices (batch-first).
+	inputGrads(gu, gx0 []float64)
 	// step advances nb states by one step for a simulator.
 	step(m *Model, nb int, x, u, r, y []float64)
 }

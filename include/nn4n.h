@@ -367,6 +367,32 @@ int32_t nn4n_model_gradient(uint64_t model, uint64_t objective, const double* in
                             const double* target, int64_t target_len, const double* mask, int64_t mask_len,
                             const double* labels, int64_t labels_len, int64_t batch, int64_t steps);
 
+/* nn4n_model_backward is the vector-Jacobian product of a forward pass: it
+ * runs the batch forward (with the noise nn4n_model_forward would draw from
+ * the model's generator in its current state; set "seed" before both to
+ * replay a pass) and back-propagates through time (exact BPTT through the
+ * same masked, Dale-constrained dynamics) the upstream gradients of a
+ * scalar l = <grad_outputs, y> + <grad_rates, r> + <grad_states, x>. One
+ * forward and one backward pass, in the model's precision. The gradients of
+ * every trained parameter are stored in the model as by nn4n_model_gradient
+ * (read them with nn4n_model_get_grad; term 0, "vjp", is l). Parameters do
+ * not change.
+ *   input         in, B×T×I (NULL allowed when I = 0)
+ *   x0            in, nullable, N (shared) or B×N initial states (NULL: the
+ *                 model's x0, which then receives its gradient when trained)
+ *   grad_outputs  in, nullable, B×T×O dl/dy (NULL: zero)
+ *   grad_rates    in, nullable, B×T×N dl/dr (NULL: zero)
+ *   grad_states   in, nullable, B×T×N dl/dx (NULL: zero)
+ *   outputs       out, nullable, B×T×O: y of the pass
+ *   grad_input    out, nullable, B×T×I: dl/du
+ *   grad_x0       out, nullable, B×N: dl/dx0 of every trial's initial state
+ * Output buffers must not overlap the inputs. */
+int32_t nn4n_model_backward(uint64_t model, const double* input, int64_t input_len, int64_t batch, int64_t steps,
+                            const double* x0, int64_t x0_len, const double* grad_outputs, int64_t grad_outputs_len,
+                            const double* grad_rates, int64_t grad_rates_len, const double* grad_states,
+                            int64_t grad_states_len, double* outputs, int64_t outputs_len, double* grad_input,
+                            int64_t grad_input_len, double* grad_x0, int64_t grad_x0_len);
+
 /* nn4n_model_loss evaluates the objective on a batch without
  * back-propagating (a validation pass); the terms are then readable with
  * nn4n_model_term. Arguments as nn4n_model_gradient, plus

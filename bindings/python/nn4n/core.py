@@ -236,6 +236,39 @@ class Model(_Settings, Handle):
             s = None if s is None else s[0]
         return y, r, s
 
+    def backward(self, inputs, grad_outputs=None, grad_rates=None, grad_states=None, x0=None, *,
+                 outputs=False, steps=None):
+        """Vector-Jacobian product of a forward pass (``nn4n_model_backward``).
+
+        Runs the batch forward (noise as :meth:`forward` would draw it now)
+        and back-propagates ⟨G_y, y⟩ + ⟨G_r, r⟩ + ⟨G_x, x⟩ through time;
+        ``grad_*`` are B×T×O / B×T×N arrays or None (zero). Returns
+        ``(grad_inputs B×T×I or None, grad_x0 B×N, outputs B×T×O or None)``;
+        the parameter gradients are then read with :meth:`grad`/:meth:`grads`.
+        """
+        u, b, t, squeeze = self._batch(inputs, steps)
+        i, n, o = self.dims
+
+        def up(a, k, name):
+            if a is None:
+                return None
+            a = as_f64(a, name)
+            if a.shape != (b, t, k) and not (squeeze and a.shape == (t, k)):
+                raise errors.ShapeError(f"{name}: expected shape {(b, t, k)}, got {a.shape}")
+            return a
+        gy, gr, gs = up(grad_outputs, o, "grad_outputs"), up(grad_rates, n, "grad_rates"), \
+            up(grad_states, n, "grad_states")
+        x = None if x0 is None else as_f64(x0, "x0")
+        gu = np.empty((b, t, i)) if i > 0 else None
+        gx = np.empty((b, n))
+        y = np.empty((b, t, o)) if outputs else None
+        args = [self._h, *ptr(u), b, t, *ptr(x), *ptr(gy), *ptr(gr), *ptr(gs), *ptr(y), *ptr(gu), *ptr(gx)]
+        lib.nn4n_model_backward(*args)
+        if squeeze:
+            gu = None if gu is None else gu[0]
+            y = None if y is None else y[0]
+        return gu, gx, y
+
     def step(self, state, inputs=None, *, rates=False, outputs=True):
         """Advance states (batch×N, updated in place if float64 C-contiguous) one step.
 
@@ -600,97 +633,16 @@ class Trainer(_Settings, Handle):
 
 # ======================================================== vector-Jacobian
 
-_COPY_SETTINGS = ("activation", "dale", "precision")
-_COPY_F64 = ("learn_alpha", "pre_noise", "rec_noise", "post_noise", "input_baseline", "input_noise",
-             "input_alpha", "train_x0", "train_bias_in", "train_bias_rec", "train_bias_out")
-
-
-class _Twin:
-    """A model with O+N linear outputs, [W_out; I], that reads out the rates.
-
-    The C ABI computes gradients only through an objective. Any upstream
-    gradient (G_y, G_r) with respect to the outputs and rates is turned into
-    one: with y' = [y, r] and the unmasked "mse" objective
-    L = Σ (y' − T)² / n, choosing T = y' − n·G/2 gives ∂L/∂y' = G exactly, so
-    BPTT of L is the vector-Jacobian product. The twin replays the same noise
-    (same seed) as the forward pass it differentiates.
-    """
-
-    def __init__(self, model):
-        i, n, o = model.dims
-        self.dims = (i, n, o)
-        self.model = Model(i, n, o + n, precision=model.precision, seed=0)
-        self.objective = Objective("mse")
-
-    def refresh(self, m):
-        t = self.model
-        i, n, o = self.dims
-        for k in _COPY_SETTINGS:
-            t.set(k, m.get_str(k))
-        t.set("head", "linear")
-        for k in _COPY_F64:
-            t.set(k, m.get(k))
-        for k in ("w_in", "w_rec", "b_in", "b_rec", "alpha", "x0"):
-            t.set_array(k, m.get_array(k))
-        for k in ("mask_in", "mask_rec", "sign_in", "sign_rec"):
-            r, c = m.shape(k)
-            t.set_array(k, m.get_array(k) if r * c else None)
-        for k in ("plasticity_in", "plasticity_rec", "plasticity_out"):
-            t.set_array(k, None)  # raw gradients: plasticity is the caller's business
-        eye = np.eye(n)
-        t.set_array("mask_out", np.vstack([m.get_array("mask_out"), np.ones((n, n))]))
-        r, c = m.shape("sign_out")
-        t.set_array("sign_out", np.vstack([m.get_array("sign_out"), np.ones((n, n))]) if r * c else None)
-        t.set_array("w_out", np.vstack([m.get_array("w_out"), eye]))
-        t.set_array("b_out", np.concatenate([m.get_array("b_out"), np.zeros(n)]))
-        t.set("training", m.get("training"))
-
-    def close(self):
-        self.model.close()
-        self.objective.close()
-
-
-def _twin_of(model):
-    tw = getattr(model, "_twin", None)
-    if tw is None or tw.model.closed:
-        tw = model._twin = _Twin(model)
-    return tw
-
-
 def vjp(model, inputs, grad_outputs=None, grad_rates=None, x0=None, seed=None, steps=None):
     """Gradients of ⟨G_y, y⟩ + ⟨G_r, r⟩ with respect to every trained parameter.
 
-    ``model`` must have a linear head. ``seed``, when given, is set on the
-    model's twin before the pass so that noise replays a forward pass run
-    right after ``model.set("seed", seed)``. Returns {key: gradient} (raw:
-    not scaled by plasticity; zero on absent synapses).
+    One call of ``nn4n_model_backward`` (see :meth:`Model.backward`).
+    ``seed``, when given, is set on the model before the pass so that noise
+    replays a forward pass run right after ``model.set("seed", seed)``.
+    Returns {key: gradient}, scaled by plasticity as
+    ``nn4n_model_get_grad`` returns it.
     """
-    if model.get_str("head") != "linear":
-        raise errors.InvalidArgument("vjp needs a model with a linear head")
-    i, n, o = model.dims
-    tw = _twin_of(model)
-    tw.refresh(model)
-    t = tw.model
     if seed is not None:
-        t.set("seed", seed)
-    else:
-        t.set("seed", model.get("seed"))
-    u, b, tt, squeeze = model._batch(inputs, steps)
-    gy = np.zeros((b, tt, o)) if grad_outputs is None else as_f64(grad_outputs, "grad_outputs").reshape(b, tt, o)
-    gr = np.zeros((b, tt, n)) if grad_rates is None else as_f64(grad_rates, "grad_rates").reshape(b, tt, n)
-    # the forward pass whose outputs the target is built around
-    if seed is not None:
-        t.set("seed", seed)
-    yp, _, _ = t.forward(u, x0, rates=False)
-    g = np.concatenate([gy, gr], axis=2)
-    count = g.size
-    target = yp - g * (count / 2.0)
-    if seed is not None:
-        t.set("seed", seed)
-    t.gradient(tw.objective, u, target)
-    out = t.grads()
-    if "w_out" in out:
-        out["w_out"] = out["w_out"][:o]
-    if "b_out" in out:
-        out["b_out"] = out["b_out"][:o]
-    return out
+        model.set("seed", seed)
+    model.backward(inputs, grad_outputs, grad_rates, x0=x0, steps=steps)
+    return model.grads()

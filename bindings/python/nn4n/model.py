@@ -11,6 +11,8 @@ defects) and the mask orientation.
 
 import json
 import os
+import sys
+import tempfile
 import warnings
 
 import numpy as np
@@ -49,6 +51,61 @@ _DEPRECATED = {
     "layer_masks": "layer_masks is deprecated; pass sparsity_masks, ei_masks and plasticity_masks instead.",
 }
 _DIM_KEYS = ("input_dim", "hidden_size", "output_dim")
+# Constructor arguments only nn4n ≤ 1.1 takes: they select its time-first layout.
+_V11_ONLY = set(_DIM_KEYS) | set(_DEPRECATED) | {"init_state"}
+
+
+def _restore_ctrnn(cls, data, state):
+    """Unpickles a CTRNN (see CTRNN.__reduce__)."""
+    return cls._restore(data, state)
+
+
+def _stacklevel():
+    """The stacklevel of the first caller outside this package, for warnings."""
+    pkg = os.path.dirname(os.path.abspath(__file__))
+    f, level = sys._getframe(1), 1
+    while f is not None and os.path.dirname(os.path.abspath(f.f_code.co_filename)) == pkg:
+        f, level = f.f_back, level + 1
+    return level
+
+
+class _TorchLayout:
+    """The layout rule of forward: batch-first (B, T, I) unless the model is
+    time-first (T, B, I); a 2-D input (T, I) is one trial and its outputs
+    come back 2-D. A batch-first default (no batch_first argument) with
+    input of shape (B > 1, 1, I), the shape of time-first nn4n 1.1 data of
+    one trial, is rejected naming the fix instead of running B one-step
+    trials. Works on numpy arrays and torch tensors."""
+
+    def __init__(self, net, x):
+        i = net.dims[0]
+        self.ndim, self.tf = x.ndim, not net.batch_first
+        want = "(T, B, I)" if self.tf else "(B, T, I)"
+        shape = tuple(x.shape)
+        if x.ndim not in (2, 3):
+            raise errors.ShapeError(f"input: expected {want.replace('I', str(i))} or (T, {i}), got {shape}")
+        if shape[-1] != i:
+            lead = "(T, " if x.ndim == 2 else want[:-2]
+            raise errors.ShapeError(f"input: expected {lead}{i}), got {lead}{shape[-1]}) (shape {shape}): "
+                                    f"the model has {i} input(s)")
+        if x.ndim == 3 and not self.tf and not net._layout_explicit and shape[1] == 1 and shape[0] > 1:
+            raise errors.ShapeError(
+                f"input of shape {shape} read batch-first (B, T, I) would be {shape[0]} trials of one step. "
+                f"If it is time-first (T, B, I) data (nn4n 1.1), construct the CTRNN with batch_first=False "
+                f"or import it from nn4n.legacy; pass batch_first=True to run one-step trials.")
+
+    def _swap(self, a):
+        return a.swapaxes(0, 1)
+
+    def batch_first(self, x):
+        if self.ndim == 2:
+            return x[None]
+        return self._swap(x) if self.tf else x
+
+    def restore(self, y):
+        if self.ndim == 2:
+            return y[0]
+        return self._swap(y) if self.tf else y
 
 
 def _is_tensor(x):
@@ -148,7 +205,7 @@ class _RecurrentLayer:
         return self._net.native.get("post_noise")
 
 
-class CTRNN:
+class _CTRNNBase:
     """Continuous-time RNN with nn4n's interface, computed by libnn4n.
 
     Keyword arguments (nn4n 1.2): ``dims=[I, N, O]`` (default [1, 100, 1]),
@@ -171,13 +228,74 @@ class CTRNN:
     """
 
     def __init__(self, **kwargs):
+        self._pre_init()
         self.kwargs_checkpoint = dict(kwargs)
         self._initialize(**kwargs)
+
+    def _pre_init(self):
+        pass
+
+    # ------------------------------------------------------------ copies
+    # Python attributes a copy keeps besides the library model's file.
+    _COPY_ATTRS = ("batch_first", "_layout_explicit", "_legacy", "_init_state", "seed", "dt", "tau",
+                   "mask_orientation", "kwargs_checkpoint", "activation", "preact_noise", "postact_noise",
+                   "_learn_alpha", "_has_ei", "_last_state")
+
+    def __reduce__(self):
+        """Copies (pickle, copy.deepcopy, multiprocessing) carry the model by
+        value: its .npz bytes and settings, never the library handle."""
+        self._sync()
+        with tempfile.TemporaryDirectory(prefix="nn4n-copy-") as d:
+            path = os.path.join(d, "model.npz")
+            self.native.save(path)
+            with open(path, "rb") as f:
+                data = f.read()
+        state = {k: getattr(self, k) for k in self._COPY_ATTRS if hasattr(self, k)}
+        state["_noise_rng_state"] = self._noise_rng.bit_generator.state
+        state["training"] = bool(self.training)
+        state["requires_grad"] = self._requires_grad_flags()
+        return (_restore_ctrnn, (type(self), data, state))
+
+    def _requires_grad_flags(self):
+        return None
+
+    def _set_requires_grad_flags(self, flags):
+        pass
+
+    @classmethod
+    def _restore(cls, data, state):
+        self = cls.__new__(cls)
+        self._pre_init()
+        with tempfile.TemporaryDirectory(prefix="nn4n-copy-") as d:
+            path = os.path.join(d, "model.npz")
+            with open(path, "wb") as f:
+                f.write(data)
+            self._initialize(dims=[1, 1, 1], seed=0, suppress_warnings=True, batch_first=True)
+            for k in cls._COPY_ATTRS:
+                if k in state:
+                    setattr(self, k, state[k])
+            self._adopt(Model.load(path))
+        self._noise_rng = np.random.default_rng()
+        self._noise_rng.bit_generator.state = state["_noise_rng_state"]
+        self._set_requires_grad_flags(state.get("requires_grad"))
+        self.train(state["training"])
+        return self
 
     # ------------------------------------------------------------ building
     def _initialize(self, **kwargs):
         kwargs = dict(kwargs)
-        self.batch_first = bool(kwargs.pop("batch_first", True))
+        self._layout_explicit = "batch_first" in kwargs
+        v11 = sorted(k for k in kwargs if k in _V11_ONLY)
+        if self._layout_explicit:
+            self.batch_first = bool(kwargs.pop("batch_first"))
+        else:
+            # The layout rule: nn4n 1.1-only constructor arguments select nn4n
+            # 1.1's time-first inputs (T, B, I); otherwise batch-first.
+            self.batch_first = not v11
+            if v11 and not kwargs.get("suppress_warnings", False):
+                warnings.warn(f"nn4n 1.1 argument(s) {', '.join(v11)}: inputs are read time-first (T, B, I) "
+                              "as nn4n 1.1 did; pass batch_first=True for (B, T, I) inputs.",
+                              UserWarning, stacklevel=_stacklevel())
         self._legacy = not self.batch_first
         suppress = kwargs.pop("suppress_warnings", False)
         dims = kwargs.pop("dims", None)
@@ -189,20 +307,20 @@ class CTRNN:
                     kwargs.pop(k, None)
             if not suppress:
                 warnings.warn("input_dim, output_dim and hidden_size are deprecated; use dims=[input_dim, "
-                              "hidden_size, output_dim].", UserWarning, stacklevel=3)
+                              "hidden_size, output_dim].", UserWarning, stacklevel=_stacklevel())
         if dims is None:
             dims = [1, 100, 1]
-        if "init_state" in kwargs and not self._legacy and not suppress:
+        if "init_state" in kwargs and not (self._layout_explicit and self._legacy) and not suppress:
             warnings.warn("init_state is deprecated; pass the initial state to forward(x, init_state).",
-                          UserWarning, stacklevel=3)
+                          UserWarning, stacklevel=_stacklevel())
         for k in list(kwargs):
             if k in _DEPRECATED:
                 kwargs.pop(k)
                 if not suppress:
-                    warnings.warn(_DEPRECATED[k], UserWarning, stacklevel=3)
+                    warnings.warn(_DEPRECATED[k], UserWarning, stacklevel=_stacklevel())
         for k in kwargs:
             if k not in _KNOWN:
-                warnings.warn(f"unrecognized parameter: {k}", UserWarning, stacklevel=3)
+                warnings.warn(f"unrecognized parameter: {k}", UserWarning, stacklevel=_stacklevel())
 
         if not isinstance(dims, (list, tuple)) or len(dims) != 3:
             raise errors.InvalidArgument(f"dims must be a list [input_dim, hidden_size, output_dim], got {dims!r}")
@@ -380,44 +498,12 @@ class CTRNN:
             keys.add("x0")
         return keys
 
-    def _torch_dtype(self):
-        import torch
-        return torch.float32 if self.native.precision == "float32" else torch.float64
-
-    def _ensure_torch(self):
-        if self._torch_params is None:
-            from . import _torch
-            self._torch_params = _torch.make_params(self)
-            self._record_versions()
-        return self._torch_params
-
-    def _record_versions(self):
-        self._torch_versions = {k: p._version for k, p in self._torch_params.items()}
-
+    # The numpy façade has no torch Parameters; nn4n._torch.CTRNN overrides these.
     def _push_if_needed(self):
-        """torch mirrors → library (after a torch optimiser step), then re-project."""
-        if self._torch_params is None:
-            return
-        from ._torch import PARAM_KEYS
-        changed = False
-        for name, p in self._torch_params.items():
-            if p._version != self._torch_versions.get(name):
-                self.native.set_array(PARAM_KEYS[name], p.detach().cpu().double().numpy())
-                changed = True
-        if changed:
-            self._pull_if_needed(force=True)
+        pass
 
     def _pull_if_needed(self, force=True):
-        """library → torch mirrors (after native training or projection)."""
-        if self._torch_params is None:
-            return
-        import torch
-        from ._torch import PARAM_KEYS
-        with torch.no_grad():
-            for name, p in self._torch_params.items():
-                v = self.native.get_array(PARAM_KEYS[name])
-                p.copy_(torch.from_numpy(v.reshape(p.shape)))
-        self._record_versions()
+        pass
 
     def _sync(self):
         self._push_if_needed()
@@ -433,36 +519,22 @@ class CTRNN:
         self._sync()
         if init_state is None and self._init_state == "keep" and self._last_state is not None:
             init_state = self._last_state
-        torch_in = _is_tensor(x)
-        if torch_in:
-            import torch
-            from . import _torch
-            self._ensure_torch()
-            xb = x if self.batch_first else x.transpose(0, 1)
-            if xb.dim() == 2:
-                xb = xb.unsqueeze(0)
-            x0 = None if init_state is None else np.ascontiguousarray(_to_numpy(init_state), dtype=np.float64)
-            y, r = _torch.forward(self, xb.detach().double(), x0)
-            if self._init_state == "keep":
-                self._keep(xb.detach().cpu().numpy(), x0)
-            if not self.batch_first:
-                y, r = y.transpose(0, 1), r.transpose(0, 1)
-            return y, _States(h=r)
+        if _is_tensor(x):
+            raise errors.InvalidArgument("this CTRNN is the numpy façade (PyTorch was not importable when "
+                                         "nn4n was imported): pass numpy arrays")
         xa = np.asarray(x)
-        if xa.ndim == 3 and not self.batch_first:
-            xa = xa.transpose(1, 0, 2)
+        lay = _TorchLayout(self, xa)
+        xa = lay.batch_first(xa)
         seed = int(self._noise_rng.integers(0, 2**53))
         self.native.set("seed", seed)
         want_states = self._init_state == "keep"
         y, r, s = self.native.forward(xa, None if init_state is None else _to_numpy(init_state),
                                       states=want_states)
         if want_states:
-            self._last_state = s[:, -1, :].copy() if s.ndim == 3 else s[-1].copy()
+            self._last_state = s[:, -1, :].copy()
         dt = self.native.dtype
         y, r = y.astype(dt, copy=False), r.astype(dt, copy=False)
-        if y.ndim == 3 and not self.batch_first:
-            y, r = y.transpose(1, 0, 2), r.transpose(1, 0, 2)
-        return y, _States(h=r)
+        return lay.restore(y), _States(h=lay.restore(r))
 
     __call__ = forward
 
@@ -485,40 +557,16 @@ class CTRNN:
 
     # ------------------------------------------------------- parameters
     def parameters(self):
-        """torch Parameters mirroring the weights (requires PyTorch)."""
-        return list(self._ensure_torch().values())
+        """torch Parameters: only with PyTorch installed (then CTRNN is a torch.nn.Module)."""
+        raise errors.InvalidArgument("parameters() needs PyTorch: install torch (nn4n.CTRNN is then a "
+                                     "torch.nn.Module), or train with fit()/train_steps()")
 
-    def named_parameters(self):
-        return list(self._ensure_torch().items())
-
-    def zero_grad(self, set_to_none=True):
-        for p in self.parameters():
-            if set_to_none:
-                p.grad = None
-            elif p.grad is not None:
-                p.grad.zero_()
-
-    def apply_plasticity(self):
-        """Scale the torch gradients by the plasticity masks (nn4n's manual step)."""
-        from ._torch import PARAM_KEYS
-        import torch
-        plas = {"w_in": "plasticity_in", "w_rec": "plasticity_rec", "w_out": "plasticity_out"}
-        for name, p in self._ensure_torch().items():
-            key = PARAM_KEYS[name]
-            if p.grad is not None and key in plas:
-                pm = self.native.get_array(plas[key])
-                p.grad.mul_(torch.from_numpy(pm).to(p.grad.dtype))
+    named_parameters = parameters
 
     def state_dict(self):
-        """nn4n-named weights: torch tensors when torch is installed, else numpy."""
-        self._sync()
+        """nn4n-named weights as numpy arrays."""
         from ._torch_free import state_dict_numpy
-        sd = state_dict_numpy(self)
-        try:
-            import torch
-        except ImportError:
-            return sd
-        return {k: torch.from_numpy(v) for k, v in sd.items()}
+        return state_dict_numpy(self)
 
     def load_state_dict(self, sd, strict=True):
         from ._torch_free import load_state_dict_numpy
@@ -591,7 +639,8 @@ class CTRNN:
         self._sync()
         if path.endswith((".pt", ".pth")):
             import torch
-            torch.save({"model_state_dict": self.state_dict(), "kwargs": self._nn4n_kwargs()}, path)
+            sd = {k: torch.as_tensor(v).detach().to(torch.float64) for k, v in self.state_dict().items()}
+            torch.save({"model_state_dict": sd, "kwargs": self._nn4n_kwargs()}, path)
         else:
             self.native.save(path)
 
@@ -616,6 +665,7 @@ class CTRNN:
         """A new CTRNN from a ``.npz`` written by :meth:`save` (or nn4n's ``.pt``)."""
         path = os.fspath(path)
         self = cls.__new__(cls)
+        self._pre_init()
         self.kwargs_checkpoint = {}
         if path.endswith((".pt", ".pth")):
             import torch
@@ -739,3 +789,19 @@ def _print_dict(d):
     for k, v in d.items():
         print(f"   | {k}:{' ' * (w - len(k) + 1)}{v}")
     print()
+
+
+def _select():
+    if os.environ.get("NN4N_NO_TORCH"):
+        return _CTRNNBase
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return _CTRNNBase
+    from ._torch import CTRNN as _TorchCTRNN
+    return _TorchCTRNN
+
+
+CTRNN = _select()
+CTRNN.__name__ = CTRNN.__qualname__ = "CTRNN"
+CTRNN.__module__ = __name__

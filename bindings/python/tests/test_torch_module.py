@@ -1,0 +1,185 @@
+"""nn4n.CTRNN as a torch.nn.Module: parameters, gradients to inputs and
+upstream modules (nn4n_model_backward), copies by value, the layout rule."""
+
+import copy
+import multiprocessing as mp
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import nn4n  # noqa: E402
+from nn4n.model import CTRNN  # noqa: E402
+
+
+class Net(torch.nn.Module):
+    """Linear(4, 3) -> CTRNN(E/I, Dale) -> Linear(N, 1) on the rates."""
+
+    def __init__(self, n=32, seed=0, double=False):
+        super().__init__()
+        torch.manual_seed(seed)
+        sign = np.ones((n, n))
+        sign[int(0.8 * n):, :] = -1  # nn4n's (pre, post): inhibitory presynaptic rows
+        self.enc = torch.nn.Linear(4, 3)
+        self.rnn = CTRNN(dims=[3, n, 1], ei_masks=[None, sign, None], dt=10, tau=20, seed=seed,
+                         biases="zero", precision="float64" if double else "float32")
+        self.dec = torch.nn.Linear(n, 1)
+        if double:
+            self.double()
+
+    def forward(self, x):
+        _, states = self.rnn(self.enc(x))
+        return self.dec(states["h"])
+
+
+def task(net, b=32, t=20, seed=1):
+    """Constant inputs per trial; the target low-passes x·v, v the null space of
+    the encoder at initialisation: the readout alone cannot see it."""
+    dt = net.enc.weight.dtype
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(b, 1, 4, generator=g).expand(b, t, 4).contiguous().to(dt)
+    v = torch.linalg.svd(net.enc.weight.detach().double(), full_matrices=True)[2][-1]
+    z = x.double() @ v
+    s, ys = torch.zeros(b, dtype=torch.float64), []
+    for k in range(t):
+        s = 0.5 * s + 0.5 * z[:, k]
+        ys.append(s)
+    return x, torch.stack(ys, 1).unsqueeze(-1).to(dt)
+
+
+def fit(net, x, y, params, steps, lr=0.01):
+    opt = torch.optim.Adam(params, lr=lr)
+    for _ in range(steps):
+        out = net(x)
+        loss = torch.nn.functional.mse_loss(out[0] if isinstance(out, tuple) else out, y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return loss.item()
+
+
+def test_module_citizenship():
+    rnn = CTRNN(dims=[3, 8, 2], seed=1, biases="zero")
+    assert isinstance(rnn, torch.nn.Module)
+    names = [n for n, _ in rnn.named_parameters()]
+    assert names == ["recurrent_layer.input_layer.weight", "recurrent_layer.input_layer.bias",
+                     "recurrent_layer.hidden_layer.weight", "recurrent_layer.hidden_layer.bias",
+                     "readout_layer.weight", "readout_layer.bias"]
+    parent = torch.nn.Sequential()
+    parent.add_module("rnn", rnn)
+    assert set(parent.state_dict()) == {"rnn." + n for n in names}
+    rnn.double()
+    assert rnn.native.precision == "float64" and rnn.recurrent_layer.hidden_layer.weight.dtype == torch.float64
+    rnn.float()
+    assert rnn.native.precision == "float32"
+    rnn.eval()
+    assert not rnn.training and rnn.native.get("training") == 0
+    rnn.train()
+    assert rnn.training and rnn.native.get("training") == 1
+    assert len(list(parent.modules())) == 6  # Sequential, CTRNN, recurrent, input, hidden, readout
+    with pytest.raises(nn4n.errors.InvalidArgument, match="CPU only"):
+        rnn.to("meta")
+    with pytest.raises(nn4n.errors.DTypeError, match="float64.*float32"):
+        rnn(torch.zeros(2, 5, 3, dtype=torch.float64))
+    with pytest.raises(nn4n.errors.ShapeError, match=r"expected \(B, T, 3\), got \(B, T, 4\)"):
+        rnn(torch.zeros(2, 5, 4))
+
+
+def test_state_dict_round_trip():
+    a = CTRNN(dims=[2, 6, 1], seed=3, biases="zero")
+    b = CTRNN(dims=[2, 6, 1], seed=4, biases="zero")
+    x = torch.randn(2, 5, 2)
+    a.eval(), b.eval()
+    assert not torch.equal(a(x)[0], b(x)[0])
+    b.load_state_dict(a.state_dict())
+    assert torch.equal(a(x)[0], b(x)[0])
+
+
+def test_parent_trains_encoder_rnn_and_readout():
+    net = Net()
+    x, y = task(net)
+    before = {k: v.detach().clone() for k, v in net.state_dict().items()}
+    loss = fit(net, x, y, net.parameters(), steps=150)
+    after = net.state_dict()
+    for k in ("enc.weight", "rnn.recurrent_layer.hidden_layer.weight", "rnn.recurrent_layer.input_layer.weight",
+              "dec.weight"):
+        assert not torch.equal(before[k], after[k]), k
+    # Dale's law holds after the torch optimiser's steps (the library re-projects)
+    w = net.rnn.effective_weights()["w_rec"]
+    assert np.all(w[:, :25] >= 0) and np.all(w[:, 25:] <= 0)
+    assert loss < 0.02, loss
+    ro = Net()
+    for p in list(ro.enc.parameters()) + list(ro.rnn.parameters()):
+        p.requires_grad_(False)
+    loss_ro = fit(ro, x, y, [p for p in ro.parameters() if p.requires_grad], steps=150)
+    assert loss_ro > 0.1, loss_ro
+
+
+def test_gradients_match_finite_differences_float64():
+    net = Net(n=12, double=True)
+    x, y = task(net, b=3, t=8)
+    x = x.clone().requires_grad_(True)
+    loss = torch.nn.functional.mse_loss(net(x), y)
+    loss.backward()
+
+    def f():
+        with torch.no_grad():
+            return torch.nn.functional.mse_loss(net(x), y).item()
+
+    def fd(t):
+        g = torch.zeros_like(t)
+        flat, gf = t.data.view(-1), g.view(-1)
+        for k in range(flat.numel()):
+            v = flat[k].item()
+            flat[k] = v + 1e-6
+            lp = f()
+            flat[k] = v - 1e-6
+            lm = f()
+            flat[k] = v
+            gf[k] = (lp - lm) / 2e-6
+        return g
+
+    def rel(a, b):
+        return (a - b).norm().item() / max(a.norm().item(), b.norm().item())
+
+    for name, t in (("x", x), ("enc.weight", net.enc.weight), ("enc.bias", net.enc.bias)):
+        e = rel(t.grad, fd(t))
+        assert e < 1e-6, (name, e)
+    assert x.grad.abs().sum() > 0
+
+
+def outputs_of(m):
+    """Eval-mode outputs on a fixed input, as numpy (a Pool task)."""
+    m.eval()
+    x = torch.linspace(-1, 1, 2 * 9 * 2, dtype=torch.float32).reshape(2, 9, 2)
+    return m(x)[0].detach().numpy()
+
+
+def test_copies_are_by_value():
+    m = CTRNN(dims=[2, 10, 1], seed=1, preact_noise=0.05)
+    ref = outputs_of(m)
+    for c in (copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
+        assert c.native.handle != m.native.handle
+        np.testing.assert_array_equal(outputs_of(c), ref)
+        c.train()
+        x = torch.randn(3, 7, 2)
+        fit(c, x, torch.zeros(3, 7, 1), c.parameters(), steps=3, lr=0.05)
+        assert not np.array_equal(outputs_of(c), ref)
+        np.testing.assert_array_equal(outputs_of(m), ref)
+    parent = torch.nn.Sequential(torch.nn.Linear(2, 2), m)
+    p2 = copy.deepcopy(parent)
+    assert p2[1] is not m and p2[1].native.handle != m.native.handle
+
+
+def test_pool_spawn_map():
+    m1 = CTRNN(dims=[2, 10, 1], seed=1)
+    m2 = CTRNN(dims=[2, 10, 1], seed=2)
+    want = [outputs_of(m1), outputs_of(m2)]
+    assert not np.array_equal(want[0], want[1])
+    with mp.get_context("spawn").Pool(2) as pool:
+        got = pool.map(outputs_of, [m1, m2])
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
