@@ -7,6 +7,8 @@
 #   make demo                 the demo
 #   make python               .venv with the Python binding (bindings/python) installed
 #   make test-python          the Python binding's pytest suite
+#   make wheel                build/dist/nn4n-*-py3-none-manylinux_2_17_x86_64.whl (docs/PACKAGING.md)
+#   make test-wheel           that wheel in a fresh venv of another Python, system OpenBLAS masked
 #   make test-matlab          the MATLAB binding's suite in GNU Octave (bindings/matlab/tests/run.sh)
 #   make matlab-proto         regenerate the MATLAB prototype file and MEX table from include/nn4n.h
 
@@ -26,7 +28,7 @@ GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test
            $(wildcard capi/*.c capi/*.h) include/nn4n.h
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
-.PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench
+.PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel
 
 all: $(STAMP) lib
 	$(GO) build ./...
@@ -65,6 +67,7 @@ test: $(STAMP) lib
 	$(MAKE) --no-print-directory test-python
 	$(MAKE) --no-print-directory test-matlab
 	$(MAKE) --no-print-directory test-bench
+	$(MAKE) --no-print-directory test-wheel
 
 # test-c runs the C ABI suites of tests/c (see tests/c/README.md).
 test-c: lib
@@ -94,6 +97,18 @@ test-python: python
 	NN4N_TORCH_REF=$(CURDIR)/$(VENV)/nn4n-torch-1.1.1 $(PY) -m pytest -q -p no:cacheprovider \
 		bindings/python/tests; rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "test-python: no tests ran" >&2; exit 1; fi; exit $$rc
+
+# wheel: the manylinux wheel, OpenBLAS (scipy-openblas32) inside, built by
+# zig cc for glibc 2.17 in its own tool venv build/wheel-venv (docs/PACKAGING.md).
+WHEEL_STAMP := build/dist/.stamp
+wheel: $(WHEEL_STAMP)
+$(WHEEL_STAMP): $(GO_SRC) scripts/build-wheel.sh bindings/python/setup.py bindings/python/pyproject.toml \
+		$(wildcard bindings/python/nn4n/*.py)
+	GO="$(GO)" ./scripts/build-wheel.sh
+	touch $@
+
+test-wheel: wheel
+	./tests/wheel/run.sh
 
 # MATLAB binding (bindings/matlab): the loadlibrary prototype file and the MEX
 # table are generated from include/nn4n.h (test-matlab fails if the shipped
