@@ -1,12 +1,16 @@
 # nn4n: build, test, demo and benchmarks. See README.md.
 #
 #   make                      build/libnn4n.so (+ build/nn4n.h) and every Go package
-#   make install PREFIX=/usr/local [DESTDIR=…]   library, header and nn4n.pc
+#   make install PREFIX=/usr/local [DESTDIR=…]   shared library, static archive, header,
+#                             nn4n.pc and lib/cmake/nn4n (find_package(nn4n): nn4n::nn4n)
+#   make test-install         install into a temp prefix; examples/cmake and the README's cc line
 #   make test                 Go vet and tests, then the C ABI suites (tests/c/run.sh)
 #   make bench                benchmarks, nn4n vs PyTorch nn4n side by side (docs/BENCHMARKS.md)
 #   make demo                 the demo
 #   make python               .venv with the Python binding (bindings/python) installed
 #   make test-python          the Python binding's pytest suite
+#   make wheel                build/dist/nn4n-*-py3-none-manylinux_2_17_x86_64.whl (docs/PACKAGING.md)
+#   make test-wheel           that wheel in a fresh venv of another Python, system OpenBLAS masked
 #   make test-matlab          the MATLAB binding's suite in GNU Octave (bindings/matlab/tests/run.sh)
 #   make matlab-proto         regenerate the MATLAB prototype file and MEX table from include/nn4n.h
 
@@ -21,12 +25,13 @@ VPATCH  := $(shell sed -n 's/^\#define NN4N_VERSION_PATCH \([0-9]*\)$$/\1/p' inc
 VERSION := $(VMAJOR).$(VMINOR).$(VPATCH)
 SONAME  := libnn4n.so.$(VMAJOR)
 LIB     := build/libnn4n.so
+ARCHIVE := build/archive/libnn4n.a
 LDFLAGS := -s -w -X main.version=$(VERSION) -extldflags '-Wl,-soname,$(SONAME)'
 GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test.go') go.mod go.sum \
            $(wildcard capi/*.c capi/*.h) include/nn4n.h
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
-.PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench
+.PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install
 
 all: $(STAMP) lib
 	$(GO) build ./...
@@ -47,28 +52,48 @@ $(STAMP): scripts/install-deps.sh
 	./scripts/install-deps.sh
 	@mkdir -p build && touch $@
 
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+# The static archive (cgo's c-archive: Go runtime inside; link -lopenblas
+# -lpthread -lm -ldl with it).
+$(ARCHIVE): $(STAMP) $(GO_SRC)
+	@mkdir -p build/archive
+	$(GO) build -buildmode=c-archive -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $@ ./capi
+	rm -f build/archive/libnn4n.h
+
+install: lib $(ARCHIVE)
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/cmake/nn4n
 	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libnn4n.so.$(VERSION)
+	install -m 644 $(ARCHIVE) $(DESTDIR)$(PREFIX)/lib/libnn4n.a
+	for f in nn4nConfig nn4nConfigVersion; do \
+		sed 's/@VERSION@/$(VERSION)/g; s/@VMAJOR@/$(VMAJOR)/g' cmake/$$f.cmake.in \
+			> $(DESTDIR)$(PREFIX)/lib/cmake/nn4n/$$f.cmake || exit 1; done
 	ln -sf libnn4n.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libnn4n.so
 	install -m 644 include/nn4n.h $(DESTDIR)$(PREFIX)/include/nn4n.h
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 		'Name: nn4n' 'Description: continuous-time E/I recurrent networks (C ABI)' 'Version: $(VERSION)' \
-		'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lnn4n' 'Libs.private: -lopenblas -lpthread' \
+		'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -Wl,-rpath,$${libdir} -lnn4n' \
+		'Libs.private: -lopenblas -lpthread -lm -ldl' \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/nn4n.pc
 
 test: $(STAMP) lib
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory test-c
+	$(MAKE) --no-print-directory test-install
 	$(MAKE) --no-print-directory test-python
 	$(MAKE) --no-print-directory test-matlab
 	$(MAKE) --no-print-directory test-bench
+	$(MAKE) --no-print-directory test-wheel
 
 # test-c runs the C ABI suites of tests/c (see tests/c/README.md).
 test-c: lib
 	GO="$(GO)" ./tests/c/run.sh
+
+# test-install: make install into a temporary prefix, then examples/cmake
+# (find_package(nn4n), shared and static) and the README's one-line cc build
+# run without LD_LIBRARY_PATH (tests/install/run.sh).
+test-install: lib $(ARCHIVE)
+	GO="$(GO)" ./tests/install/run.sh
 
 # Python binding: a venv that sees Debian's python3-torch (system site packages),
 # PyTorch nn4n 1.1.1 in its own folder (it is also called nn4n) for the parity
@@ -94,6 +119,18 @@ test-python: python
 	NN4N_TORCH_REF=$(CURDIR)/$(VENV)/nn4n-torch-1.1.1 $(PY) -m pytest -q -p no:cacheprovider \
 		bindings/python/tests; rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "test-python: no tests ran" >&2; exit 1; fi; exit $$rc
+
+# wheel: the manylinux wheel, OpenBLAS (scipy-openblas32) inside, built by
+# zig cc for glibc 2.17 in its own tool venv build/wheel-venv (docs/PACKAGING.md).
+WHEEL_STAMP := build/dist/.stamp
+wheel: $(WHEEL_STAMP)
+$(WHEEL_STAMP): $(GO_SRC) scripts/build-wheel.sh bindings/python/setup.py bindings/python/pyproject.toml \
+		$(wildcard bindings/python/nn4n/*.py)
+	GO="$(GO)" ./scripts/build-wheel.sh
+	touch $@
+
+test-wheel: wheel
+	./tests/wheel/run.sh
 
 # MATLAB binding (bindings/matlab): the loadlibrary prototype file and the MEX
 # table are generated from include/nn4n.h (test-matlab fails if the shipped

@@ -2,7 +2,9 @@
 
 The library is taken from, in order: $NN4N_LIBRARY, nn4n/libnn4n.so if
 already there, the repository's build/libnn4n.so (run `make` first). The
-wheel is platform-specific because it carries a shared library.
+wheel is platform-specific because it carries a shared library, but tagged
+py3-none: the library is loaded with ctypes and needs no CPython ABI, so one
+wheel serves every Python 3 (scripts/build-wheel.sh makes it manylinux).
 """
 
 import os
@@ -11,6 +13,11 @@ import shutil
 from setuptools import setup
 from setuptools.command.build_py import build_py
 from setuptools.dist import Distribution
+
+try:
+    from setuptools.command.bdist_wheel import bdist_wheel
+except ImportError:  # setuptools < 70.1
+    from wheel.bdist_wheel import bdist_wheel
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -41,4 +48,10 @@ class BinaryDistribution(Distribution):
         return True
 
 
-setup(cmdclass={"build_py": BuildPy}, distclass=BinaryDistribution)
+class BdistWheel(bdist_wheel):
+    def get_tag(self):
+        _, _, plat = super().get_tag()
+        return "py3", "none", plat
+
+
+setup(cmdclass={"build_py": BuildPy, "bdist_wheel": BdistWheel}, distclass=BinaryDistribution)

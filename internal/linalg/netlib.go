@@ -2,7 +2,7 @@
 
 package linalg
 
-// #cgo LDFLAGS: -lopenblas
+// // The library to link: openblas_system.go or openblas_scipy.go.
 // void openblas_set_num_threads(int);
 // int blas_thread_shutdown_(void) __attribute__((weak)); // OpenBLAS's pthreads server
 // static void stopServer(void) { if (blas_thread_shutdown_) blas_thread_shutdown_(); }

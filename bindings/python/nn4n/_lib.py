@@ -169,8 +169,35 @@ def candidate_paths():
     return out
 
 
+# A wheel made by scripts/build-wheel.sh carries this file (the manylinux
+# build, OpenBLAS in ../nn4n.libs); a source install does not.
+_WHEEL_MARK = os.path.join(_HERE, "_wheel.txt")
+
+
+def _advice(bundled_error):
+    """What to do when nothing loaded, for how this package was installed."""
+    bundled = os.path.join(_HERE, _LIBNAME)
+    # "libfoo.so.0: cannot open shared object file" names the missing file.
+    missing = str(bundled_error).split(":")[0].strip() if bundled_error else ""
+    if missing == bundled:
+        missing = ""
+    if os.path.exists(_WHEEL_MARK):
+        what = (f"{missing} (a library libnn4n.so needs, shipped in "
+                f"{os.path.normpath(os.path.join(_HERE, '..', 'nn4n.libs'))})") if missing else bundled
+        return (f"\nThis nn4n was installed from a wheel, which is incomplete: {what} is missing "
+                "or unloadable. Reinstall it: pip install --force-reinstall --no-cache-dir nn4n")
+    if missing:
+        return (f"\nlibnn4n.so was found but {missing}, which it needs, was not: install it (the "
+                "source build links the system OpenBLAS, e.g. apt-get install libopenblas0), "
+                "or install the manylinux wheel, which bundles OpenBLAS.")
+    return (f"\nThis is a source install without {_LIBNAME}: run `make` at the repository root "
+            "(needs Go and OpenBLAS) and reinstall bindings/python, set NN4N_LIBRARY to the "
+            "library's path, or install the manylinux wheel (`make wheel`).")
+
+
 def _load():
     tried = []
+    bundled_error = None
     for origin, path in candidate_paths():
         if origin != "find_library" and not os.path.exists(path):
             tried.append(f"  {origin}: {path}: file not found")
@@ -179,11 +206,12 @@ def _load():
             return ctypes.CDLL(path), path
         except OSError as e:
             tried.append(f"  {origin}: {path}: {e}")
+            if origin == "bundled":
+                bundled_error = e
     if not any(o == "find_library" for o, _ in candidate_paths()):
         tried.append("  find_library('nn4n'): not found")
     raise errors.LibraryNotFound(
-        "cannot load libnn4n.so; tried:\n" + "\n".join(tried) +
-        "\nBuild it with `make` in the repository, or set NN4N_LIBRARY to its path.")
+        "cannot load libnn4n.so; tried:\n" + "\n".join(tried) + _advice(bundled_error))
 
 
 _cdll, LIBRARY_PATH = _load()

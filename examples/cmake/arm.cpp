@@ -1,0 +1,2 @@
+// arm.cpp: examples/c/arm.c compiled as C++ (nn4n.h is C and C++).
+#include "../c/arm.c"
