@@ -386,3 +386,34 @@ func TestSweep(t *testing.T) {
 		}
 	}
 }
+
+func TestLabels(t *testing.T) {
+	w := 2.0
+	s := &System{N: 1, Act: ctrnn.Tanh, Alpha: []float64{0.2}, WRec: []float64{w}, Bias: []float64{0}}
+	r, err := s.Find([]float64{-2, -1.9, 0.01, 1.8, 2.1, 1e6}, nil, Options{MaxIter: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1e6 converges to +x* quickly (tanh saturates) but is far from the
+	// data only in the start; the end is a duplicate of +x*.
+	count := map[int]int{}
+	for _, pt := range r.All {
+		if pt.Label < 0 {
+			t.Fatalf("search %d: label %d (q = %g)", pt.Start, pt.Label, pt.Q)
+		}
+		if d := math.Abs(pt.X[0] - r.Points[pt.Label].X[0]); d > 1e-6 {
+			t.Fatalf("search %d labelled %d but %g away", pt.Start, pt.Label, d)
+		}
+		count[pt.Label]++
+	}
+	for k, pt := range r.Points {
+		if count[k] != pt.Count {
+			t.Fatalf("point %d: count %d, labels %d", k, pt.Count, count[k])
+		}
+	}
+	// Outliers: reference data near the origin only.
+	r, _ = s.Find([]float64{-2, 0.01, 2}, nil, Options{Data: []float64{-0.01, 0.01, 0.02, -0.02}})
+	if len(r.Points) != 1 || r.Outliers != 2 || r.All[0].Label != LabelOutlier {
+		t.Fatalf("outliers: %d points, %d outliers, labels %v %v", len(r.Points), r.Outliers, r.All[0].Label, r.All[2].Label)
+	}
+}

@@ -89,9 +89,18 @@ type Point struct {
 	Converged bool
 	// Start is the index of the initial state the search began from.
 	Start int
-	// Count is how many searches ended at this point (after deduplication).
+	// Count is how many searches ended at this point (in Points).
 	Count int
+	// Label (in All) is the index in Points of the point this search ended
+	// at, LabelNotConverged or LabelOutlier.
+	Label int
 }
+
+// Labels of searches whose end was not kept.
+const (
+	LabelNotConverged = -1
+	LabelOutlier      = -2
+)
 
 // Result is what Find returns.
 type Result struct {
@@ -317,34 +326,41 @@ func (s *System) selectPoints(res *Result, data []float64, opt Options) {
 	}
 	rms = math.Sqrt(rms)
 	limit := max(opt.Tol, opt.SlowQ)
-	var cand []Point
-	for _, pt := range res.All {
+	var cand []int
+	for k := range res.All {
+		pt := &res.All[k]
 		switch {
 		case !(pt.Converged || pt.Q <= limit):
 			res.NotConverged++
+			pt.Label = LabelNotConverged
 		case opt.OutlierScale >= 0 && math.Sqrt(sqDist(pt.X, centre)) > opt.OutlierScale*max(rms, 1e-12):
 			res.Outliers++
+			pt.Label = LabelOutlier
 		default:
-			cand = append(cand, pt)
+			cand = append(cand, k)
 		}
 	}
-	sort.SliceStable(cand, func(a, b int) bool { return cand[a].Q < cand[b].Q })
+	sort.SliceStable(cand, func(a, b int) bool { return res.All[cand[a]].Q < res.All[cand[b]].Q })
 	tol2 := opt.DedupTol * opt.DedupTol
-	for _, pt := range cand {
-		dup := false
+	for _, c := range cand {
+		pt := &res.All[c]
+		pt.Label = -1
 		for k := range res.Points {
 			if sqDist(pt.X, res.Points[k].X) < tol2 {
 				res.Points[k].Count++
-				dup = true
+				pt.Label = k
 				break
 			}
 		}
-		if dup {
+		if pt.Label >= 0 {
 			res.Duplicates++
 			continue
 		}
-		pt.Count = 1
-		res.Points = append(res.Points, pt)
+		pt.Label = len(res.Points)
+		kept := *pt
+		kept.X = append([]float64(nil), pt.X...)
+		kept.Count = 1
+		res.Points = append(res.Points, kept)
 	}
 }
 

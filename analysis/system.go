@@ -7,12 +7,17 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
 	"github.com/nn4n/nn4n/ctrnn"
 	"github.com/nn4n/nn4n/internal/linalg"
 )
+
+// ErrNoisy is wrapped by the error FromModel returns for a model in
+// training mode with noise switched on.
+var ErrNoisy = errors.New("analysis: noisy model")
 
 // System is the noise-free update of a model,
 //
@@ -50,7 +55,7 @@ func FromModel(m *ctrnn.Model) (*System, error) {
 			v    float64
 		}{{"pre_noise", cfg.PreNoise}, {"rec_noise", cfg.RecNoise}, {"post_noise", cfg.PostNoise}, {"input_noise", cfg.InputNoise}} {
 			if v.v != 0 {
-				return nil, fmt.Errorf("analysis: model is in training mode with %s = %g: fixed points are of the noise-free update; switch training off first", v.name, v.v)
+				return nil, fmt.Errorf("%w: model is in training mode with %s = %g: fixed points are of the noise-free update; switch training off first", ErrNoisy, v.name, v.v)
 			}
 		}
 	}
