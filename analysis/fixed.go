@@ -7,9 +7,7 @@ import (
 	"sort"
 	"sync"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/mat"
+	"github.com/nn4n/nn4n/internal/linalg"
 )
 
 // Options control a fixed-point search. The zero value gives the defaults.
@@ -167,16 +165,15 @@ func (s *System) Find(x0, u []float64, opt Options) (*Result, error) {
 
 type workspace struct {
 	x, xn, g, gn, r, d, delta, grad []float64
-	a, m                            *mat.Dense
-	lu                              mat.LU
-	ch                              mat.Cholesky
-	sym                             *mat.SymDense
+	a, m, gram                      []float64 // N×N: J − I, the factored copy, (J − I)ᵀ(J − I)
+	gramOK                          bool
+	lu                              *linalg.LUWork
 }
 
 func newWorkspace(n int) *workspace {
 	v := func() []float64 { return make([]float64, n) }
 	return &workspace{x: v(), xn: v(), g: v(), gn: v(), r: v(), d: v(), delta: v(), grad: v(),
-		a: mat.NewDense(n, n, nil), m: mat.NewDense(n, n, nil), sym: mat.NewSymDense(n, nil)}
+		a: make([]float64, n*n), m: make([]float64, n*n), gram: make([]float64, n*n), lu: linalg.NewLUWork(n)}
 }
 
 // residual sets g = F(x) − x (and ws.d = f'(x)) and returns q.
@@ -211,13 +208,14 @@ func (s *System) search(ws *workspace, start, c []float64, opt Options) Point {
 			break
 		}
 		// A = J − I, from f'(x) left in ws.d by the last residual at x.
-		s.jacobianX(ws.d, ws.a.RawMatrix().Data)
-		ad := ws.a.RawMatrix().Data
+		s.jacobianX(ws.d, ws.a)
+		ws.gramOK = false
+		ad := ws.a
 		for j := 0; j < n; j++ {
 			ad[j*n+j]--
 		}
 		// grad q = Aᵀg.
-		blas64.Gemv(blas.Trans, 1, ws.a.RawMatrix(), blas64.Vector{N: n, Inc: 1, Data: ws.g}, 0, blas64.Vector{N: n, Inc: 1, Data: ws.grad})
+		linalg.Gemv(true, n, n, 1, ws.a, n, ws.g, 0, ws.grad)
 		var scale float64 // max diag(AᵀA), λ's natural unit
 		for k := 0; k < n; k++ {
 			var v float64
@@ -228,6 +226,10 @@ func (s *System) search(ws *workspace, start, c []float64, opt Options) Point {
 		}
 		scale = max(scale, 1e-300)
 		accepted := false
+		polishing := q < opt.Tol
+		if polishing {
+			lambda = 0 // polish with the plain Newton step only
+		}
 		for !accepted && lambda <= 1e12*scale {
 			ok := s.solveStep(ws, lambda)
 			if ok {
@@ -245,11 +247,18 @@ func (s *System) search(ws *workspace, start, c []float64, opt Options) Point {
 					break
 				}
 			}
+			if polishing {
+				break
+			}
 			if lambda == 0 {
 				lambda = 1e-6 * scale
 			} else {
 				lambda *= 10
 			}
+		}
+		if !accepted && polishing {
+			it++
+			break // at rounding level
 		}
 		if !accepted {
 			// Gradient-descent fallback with backtracking.
@@ -281,31 +290,26 @@ func (s *System) search(ws *workspace, start, c []float64, opt Options) Point {
 // solveStep sets ws.delta to the LM step for damping λ (λ = 0: Newton).
 func (s *System) solveStep(ws *workspace, lambda float64) bool {
 	n := s.N
-	b := mat.NewVecDense(n, ws.delta)
 	if lambda == 0 {
-		ws.lu.Factorize(ws.a)
-		if ws.lu.Cond() > 1e14 {
-			return false
+		copy(ws.m, ws.a)
+		for j, v := range ws.g {
+			ws.delta[j] = -v
 		}
-		g := mat.NewVecDense(n, ws.g)
-		if err := ws.lu.SolveVecTo(b, false, g); err != nil {
-			return false
-		}
-		b.ScaleVec(-1, b)
-		return finiteAll(ws.delta)
+		rc, ok := ws.lu.LUSolve(ws.m, ws.delta)
+		return ok && rc > 1e-14 && finiteAll(ws.delta)
 	}
-	ws.sym.SymOuterK(1, ws.a.T())
+	if !ws.gramOK { // AᵀA, once per Jacobian
+		linalg.Gemm(true, false, n, n, n, 1, ws.a, n, ws.a, n, 0, ws.gram, n)
+		ws.gramOK = true
+	}
+	copy(ws.m, ws.gram)
 	for j := 0; j < n; j++ {
-		ws.sym.SetSym(j, j, ws.sym.At(j, j)+lambda)
+		ws.m[j*n+j] += lambda
 	}
-	if !ws.ch.Factorize(ws.sym) {
-		return false
+	for j, v := range ws.grad {
+		ws.delta[j] = -v
 	}
-	if err := ws.ch.SolveVecTo(b, mat.NewVecDense(n, ws.grad)); err != nil {
-		return false
-	}
-	b.ScaleVec(-1, b)
-	return finiteAll(ws.delta)
+	return linalg.CholSolve(n, ws.m, ws.delta) && finiteAll(ws.delta)
 }
 
 func finiteAll(v []float64) bool { return firstNonFinite(v) < 0 }
