@@ -7,6 +7,7 @@
 #   make test                 Go vet and tests, then the C ABI suites (tests/c/run.sh)
 #   make bench                benchmarks, nn4n vs PyTorch nn4n side by side (docs/BENCHMARKS.md)
 #   make demo                 the demo
+#   make flipflop             3-bit flip-flop fixed points and spectra (build/flipflop/)
 #   make python               .venv with the Python binding (bindings/python) installed
 #   make test-python          the Python binding's pytest suite
 #   make wheel                build/dist/nn4n-*-py3-none-manylinux_2_17_x86_64.whl (docs/PACKAGING.md)
@@ -31,7 +32,7 @@ GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test
            $(wildcard capi/*.c capi/*.h) include/nn4n.h
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
-.PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install
+.PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install flipflop
 
 all: $(STAMP) lib
 	$(GO) build ./...
@@ -162,6 +163,11 @@ test-bench: lib python
 # demo trains pycog's E/I rdm_dense network from Python and writes demo/.
 demo: python
 	$(PY) examples/python/demo_rdm.py demo
+
+# flipflop trains a 3-bit flip-flop and writes its fixed points and spectra
+# (examples/python/flipflop_fixed_points.py) to build/flipflop/.
+flipflop: python
+	$(PY) examples/python/flipflop_fixed_points.py --out build/flipflop
 
 clean:
 	rm -rf build

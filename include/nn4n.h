@@ -748,6 +748,59 @@ int32_t nn4n_trainer_shape(uint64_t trainer, const char* key, int64_t* rows, int
  * metric), 5 best (0/1), 6 elapsed (seconds since the run started). */
 int32_t nn4n_trainer_get_array(uint64_t trainer, const char* key, double* out, int64_t len);
 
+/* =============================================================== analysis
+ *
+ * Dynamics of a trained model (Sussillo & Barak 2013): the noise-free
+ * update F(x; u) = (1−α)⊙x + α⊙(W_rec f(x) + b_rec + W_in v(u) + b_in),
+ * v(u) = u or pycog's [u0 + u]₊, its exact Jacobians, fixed and slow points,
+ * linearisation. A model in training mode with any noise on gives
+ * NN4N_ERR_STATE: switch "training" off first. u is a constant input
+ * (in, u_len = I; NULL allowed when I = 0).
+ */
+
+/* nn4n_model_jacobian writes ∂F/∂x at the state x (in, x_len = N) into jx
+ * (out, nullable, N×N row-major, jx_len = N*N) and ∂F/∂u into ju (out,
+ * nullable, N×I, ju_len = N*I). */
+int32_t nn4n_model_jacobian(uint64_t model, const double* x, int64_t x_len, const double* u, int64_t u_len, double* jx,
+                            int64_t jx_len, double* ju, int64_t ju_len);
+
+/* nn4n_model_fixed_points searches for fixed points of F(·; u) from n_init
+ * (≥ 1) initial states init (in, n_init×N, init_len = n_init*N) by
+ * Levenberg–Marquardt on F(x) − x with the exact Jacobian (gradient
+ * descent on q when no damping helps). Settings (0 = default): tol, the q =
+ * ½‖F(x) − x‖² of convergence (1e-12); slow_q, also keep unconverged slow
+ * points with q ≤ slow_q (0: off); max_iter (100); dedup_tol, the
+ * distance under which two points are one (1e-6); outlier_scale, drop
+ * points farther from the centroid of init than outlier_scale times its
+ * RMS radius (10; < 0: keep all). Per search k (outputs, each n_init long
+ * unless stated): ends (nullable, n_init×N) its final state, q its q,
+ * iterations (nullable) the iterations used, converged 1 if q < tol else 0,
+ * labels the index of the kept point it ended at (kept points are numbered
+ * by increasing q; the search with the smallest q in a label is that
+ * point), −1 not converged (and not slow), −2 an outlier. *n_points (out)
+ * receives the number of kept points. */
+int32_t nn4n_model_fixed_points(uint64_t model, const double* u, int64_t u_len, const double* init, int64_t init_len,
+                                int64_t n_init, double tol, double slow_q, int64_t max_iter, double dedup_tol,
+                                double outlier_scale, double* ends, int64_t ends_len, double* q, int64_t q_len,
+                                double* iterations, int64_t iterations_len, double* converged, int64_t converged_len,
+                                double* labels, int64_t labels_len, int64_t* n_points);
+
+/* nn4n_model_linearize eigen-decomposes ∂F/∂x at (x, u): eig_re and eig_im
+ * (out, N each) receive the eigenvalues sorted by decreasing modulus;
+ * cont_re, cont_im (out, nullable, N each) the continuous-time view (λ −
+ * 1)/ᾱ (ᾱ the mean α; units of 1/τ); *n_unstable (out) the number with
+ * |λ| > 1 (0 stable, N unstable, else a saddle). The right and left
+ * eigenvectors of the first top (0..N) modes, unit-norm, go into right_re,
+ * right_im, left_re, left_im (out, nullable, N×top row-major: column c is
+ * mode c; J r = λ r and lᴴ J = λ lᴴ). A decomposition that fails gives
+ * NN4N_ERR_NUMERIC. */
+int32_t nn4n_model_linearize(uint64_t model, const double* x, int64_t x_len, const double* u, int64_t u_len,
+                             double* eig_re, int64_t eig_re_len, double* eig_im, int64_t eig_im_len, double* cont_re,
+                             int64_t cont_re_len, double* cont_im, int64_t cont_im_len, int64_t* n_unstable,
+                             int64_t top, double* right_re, int64_t right_re_len, double* right_im,
+                             int64_t right_im_len, double* left_re, int64_t left_re_len, double* left_im,
+                             int64_t left_im_len);
+
 #ifdef __cplusplus
 }
 #endif

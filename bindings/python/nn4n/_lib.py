@@ -147,6 +147,16 @@ PROTOTYPES = [
     ("nn4n_trainer_cancel", "int32_t", ["uint64_t"]),
     ("nn4n_trainer_shape", "int32_t", ["uint64_t", "const char*", "int64_t*", "int64_t*"]),
     ("nn4n_trainer_get_array", "int32_t", ["uint64_t", "const char*", "double*", "int64_t"]),
+    ("nn4n_model_jacobian", "int32_t", ["uint64_t", "const double*", "int64_t", "const double*", "int64_t",
+                                        "double*", "int64_t", "double*", "int64_t"]),
+    ("nn4n_model_fixed_points", "int32_t", ["uint64_t", "const double*", "int64_t", "const double*", "int64_t",
+                                            "int64_t", "double", "double", "int64_t", "double", "double",
+                                            "double*", "int64_t", "double*", "int64_t", "double*", "int64_t",
+                                            "double*", "int64_t", "double*", "int64_t", "int64_t*"]),
+    ("nn4n_model_linearize", "int32_t", ["uint64_t", "const double*", "int64_t", "const double*", "int64_t",
+                                         "double*", "int64_t", "double*", "int64_t", "double*", "int64_t",
+                                         "double*", "int64_t", "int64_t*", "int64_t", "double*", "int64_t",
+                                         "double*", "int64_t", "double*", "int64_t", "double*", "int64_t"]),
 ]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
