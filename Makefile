@@ -68,7 +68,7 @@ test: $(STAMP) lib
 
 # test-c runs the C ABI suites of tests/c (see tests/c/README.md).
 test-c: lib
-	GO="$(GO)" ./tests/c/run.sh
+	GO="$(GO)" PYTHON=/usr/bin/python3 NN4N_REQUIRE_NUMPY=1 ./tests/c/run.sh
 
 # Python binding: a venv that sees Debian's python3-torch (system site packages),
 # PyTorch nn4n 1.1.1 in its own folder (it is also called nn4n) for the parity
