@@ -88,7 +88,7 @@ test: $(STAMP) lib
 
 # test-c runs the C ABI suites of tests/c (see tests/c/README.md).
 test-c: lib
-	GO="$(GO)" ./tests/c/run.sh
+	GO="$(GO)" PYTHON=/usr/bin/python3 NN4N_REQUIRE_NUMPY=1 ./tests/c/run.sh
 
 # test-install: make install into a temporary prefix, then examples/cmake
 # (find_package(nn4n), shared and static) and the README's one-line cc build

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/nn4n/nn4n/ctrnn"
 	"github.com/nn4n/nn4n/loss"
 )
 
@@ -68,6 +69,8 @@ func classify(err error) C.int32_t {
 		return ae.code
 	case errors.Is(err, loss.ErrEmptyMask):
 		return stNumeric
+	case errors.Is(err, ctrnn.ErrMemory):
+		return stMemory
 	case errors.As(err, &pe):
 		return stIO
 	case strings.Contains(err.Error(), "not finite"):

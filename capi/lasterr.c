@@ -93,6 +93,9 @@ static const char* const status_names[] = {
 };
 
 const char* nn4n_status_name(int32_t code) {
+	if (code == NN4N_ERR_MEMORY) {
+		return "NN4N_ERR_MEMORY";
+	}
 	if (code < 0 || code >= (int32_t)(sizeof status_names / sizeof status_names[0])) {
 		return "NN4N_ERR_UNKNOWN_STATUS";
 	}

@@ -102,7 +102,18 @@ func (m *Model) Save(path string) error {
 // weights are those the raw weights and masks give. Any problem is an
 // error that names it.
 func Load(path string) (*Model, error) {
-	arrays, texts, err := npz.Read(path)
+	// First pass: the config alone; every other entry is skipped once its
+	// header is parsed, before its data is read.
+	_, texts, err := npz.ReadWith(path, npz.Options{MaxBytes: maxConfigBytes,
+		Check: func(name string, shape []int, text bool) (bool, error) {
+			if name != "config" {
+				return true, nil
+			}
+			if !text {
+				return false, fmt.Errorf("config is an array of shape %v, not a text", shape)
+			}
+			return false, nil
+		}})
 	if err != nil {
 		return nil, err
 	}
@@ -150,6 +161,32 @@ func Load(path string) (*Model, error) {
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%v in %s", err, path)
+	}
+	// Second pass: every entry's name, kind and shape are checked against
+	// the config before its data is read, and the memory budget bounds the
+	// total (a model of these dimensions must fit anyway).
+	shapes := fileShapes(cfg.Inputs, cfg.Units, cfg.Outputs)
+	if err := checkModelMemory(cfg.Inputs, cfg.Units, cfg.Outputs, cfg.Precision); err != nil {
+		return nil, fmt.Errorf("%w in %s", err, path)
+	}
+	arrays, _, err := npz.ReadWith(path, npz.Options{MaxBytes: min(MemoryLimit(), npz.DefaultMaxBytes),
+		Check: func(name string, shape []int, text bool) (bool, error) {
+			if name == "config" {
+				return !text, nil // a non-text config was refused by the first pass
+			}
+			want, known := shapes[name]
+			switch {
+			case !known:
+				return false, fmt.Errorf("unknown array %q", name)
+			case text:
+				return false, fmt.Errorf("%s is a text, want a float array of shape %v", name, want)
+			case !slices.Equal(shape, want):
+				return false, fmt.Errorf("%s has shape %v, want %v for the config's dimensions", name, shape, want)
+			}
+			return false, nil
+		}})
+	if err != nil {
+		return nil, fmt.Errorf("ctrnn: %s: %v", path, err)
 	}
 	// Masks first, through the config so that they are validated.
 	get := func(name string, rows, cols int, required bool) ([]float64, error) {
@@ -249,4 +286,25 @@ func Load(path string) (*Model, error) {
 	m.rng = rand.New(m.pcg)
 	m.training = fc.Training
 	return m, nil
+}
+
+// maxConfigBytes bounds the config entry a model file may hold (1 MiB of
+// text; a real one is under 1 KiB).
+const maxConfigBytes = 1 << 20
+
+// fileShapes returns the shape of every array a model file of these
+// dimensions may hold.
+func fileShapes(i, n, o int) map[string][]int {
+	sh := map[string][]int{}
+	for l, d := range map[string][]int{"in": {n, i}, "rec": {n, n}, "out": {o, n}} {
+		for _, p := range []string{"w_", "mask_", "sign_", "plasticity_"} {
+			sh[p+l] = d
+		}
+		sh["w_"+l+"_eff"] = d
+	}
+	for _, v := range []string{"b_in", "b_rec", "alpha", "x0"} {
+		sh[v] = []int{n}
+	}
+	sh["b_out"] = []int{o}
+	return sh
 }

@@ -41,6 +41,9 @@ func New(cfg Config) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if err := checkModelMemory(cfg.Inputs, cfg.Units, cfg.Outputs, cfg.Precision); err != nil {
+		return nil, err
+	}
 	if cfg.Alpha == 0 {
 		cfg.Alpha = 0.1
 	}
@@ -242,6 +245,12 @@ func (m *Model) Forward(b *Batch, want Needs) (*Trajectory, error) {
 	tr := &Trajectory{}
 	if b != nil {
 		tr.B, tr.T, tr.I, tr.N, tr.O, tr.Head = b.B, b.T, i, n, o, m.cfg.Head
+		if err := m.checkBatch(b); err != nil {
+			return nil, err
+		}
+		if err := m.checkRunMemory(b, want.Rates || want.States, false); err != nil {
+			return nil, err
+		}
 		tr.Outputs = make([]float64, b.B*b.T*o)
 		tr.Logits = make([]float64, b.B*b.T*o)
 		if want.Rates {
@@ -265,6 +274,9 @@ func (m *Model) ForwardInto(dst *Trajectory, b *Batch) error {
 // backward pass (or for rates and states).
 func (m *Model) forwardInto(dst *Trajectory, b *Batch, history bool) error {
 	if err := m.checkBatch(b); err != nil {
+		return err
+	}
+	if err := m.checkRunMemory(b, history, history); err != nil {
 		return err
 	}
 	_, n, o := m.Dims()

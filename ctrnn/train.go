@@ -18,6 +18,9 @@ func (m *Model) Gradient(b *Batch, obj Objective) ([]Term, error) {
 	if err := m.checkBatch(b); err != nil {
 		return nil, err
 	}
+	if err := m.checkRunMemory(b, true, true); err != nil {
+		return nil, err
+	}
 	m.prepareTrajectory(b, obj.Needs())
 	if err := m.forwardInto(&m.tr, b, true); err != nil {
 		return nil, err
@@ -75,6 +78,9 @@ func (m *Model) Loss(b *Batch, obj Objective) ([]Term, []float64, error) {
 		return nil, nil, fmt.Errorf("ctrnn: nil objective")
 	}
 	if err := m.checkBatch(b); err != nil {
+		return nil, nil, err
+	}
+	if err := m.checkRunMemory(b, obj.Needs().Rates || obj.Needs().States, false); err != nil {
 		return nil, nil, err
 	}
 	m.prepareTrajectory(b, obj.Needs())

@@ -151,6 +151,10 @@ extern "C" {
 /* The computation failed on valid arguments (e.g. an objective whose error
  * mask selects nothing, an eigenvalue decomposition that did not converge). */
 #define NN4N_ERR_NUMERIC 13
+/* The call would allocate more than the library's memory limit (see
+ * nn4n_set_memory_limit); nothing was allocated. The message names the
+ * bytes needed and the limit. */
+#define NN4N_ERR_MEMORY 16
 
 /* ------------------------------------------------------------- constants */
 
@@ -226,6 +230,19 @@ int32_t nn4n_blas_info(char* buf, int64_t len, int64_t* needed);
  * the bytes of live Go heap in *go_heap_bytes (both out, each nullable).
  * Leak tests call it before and after a loop. */
 int32_t nn4n_runtime_stats(int64_t* live_handles, int64_t* go_heap_bytes);
+
+/* nn4n_set_memory_limit sets the library-wide memory budget to bytes
+ * (≥ 0; 0 restores the default, half of the machine's physical memory).
+ * Model creation and loading, forward passes, gradients, losses and
+ * training steps compute the bytes they would allocate before allocating
+ * and return NN4N_ERR_MEMORY above the budget, so that dimensions too large
+ * for the machine are refused instead of exhausting it. The budget bounds
+ * each call, not the sum over live models. Process-wide. */
+int32_t nn4n_set_memory_limit(int64_t bytes);
+
+/* nn4n_get_memory_limit stores the budget in effect in *bytes and the
+ * default in *default_bytes (both out, each nullable). */
+int32_t nn4n_get_memory_limit(int64_t* bytes, int64_t* default_bytes);
 
 /* ================================================================= models
  *

@@ -64,7 +64,12 @@
 // headers are at most 65536 bytes, arrays have at most 64 dimensions and
 // 1<<31 elements, texts at most 1<<24 code points, and an entry may not claim
 // more uncompressed bytes than its compressed data can hold. Entries that are
-// not .npy files are rejected. Errors name the entry and say what is wrong,
+// not .npy files are rejected. The decoded archive may take at most
+// DefaultMaxBytes (4 GiB); [ReadWith] sets a lower bound, a compression ratio
+// limit for deflated entries, and a filter that sees each entry's name and
+// shape before its data is read (nn4n's model loader refuses any entry the
+// file's config does not call for, so a zip bomb is never inflated). Object
+// (pickle) dtypes are always refused. Errors name the entry and say what is wrong,
 // for example
 //
 //	npz: w_rec.npy: data has 384 bytes, shape (7, 7) of <f8 needs 392

@@ -34,6 +34,9 @@ func (d dtype) isText() bool { return d.kind == 'U' || d.kind == 'S' }
 // parseDescr parses a numpy descr string such as "<f8" or "<U12".
 func parseDescr(s string) (dtype, error) {
 	d := dtype{descr: s}
+	if strings.HasPrefix(strings.TrimLeft(s, "<>|="), "O") {
+		return d, fmt.Errorf("unsupported dtype %q: object arrays need pickle, which is never loaded", s)
+	}
 	if len(s) < 3 {
 		return d, fmt.Errorf("unsupported dtype %q", s)
 	}

@@ -275,17 +275,60 @@ func Read(path string) (arrays map[string]Array, texts map[string]string, err er
 	if err != nil {
 		return nil, nil, fmt.Errorf("npz: %w", err)
 	}
-	return read(f, st.Size())
+	return read(f, st.Size(), Options{})
+}
+
+// Options bound and filter what [ReadWith] reads. The zero value gives
+// [Read]'s behaviour.
+type Options struct {
+	// MaxBytes bounds the memory the decoded archive takes: the sum over the
+	// entries read of 8 bytes per array element and the raw bytes of each
+	// text. An entry that would pass it is refused before its data is read.
+	// Zero means DefaultMaxBytes.
+	MaxBytes uint64
+	// MaxRatio bounds uncompressed/compressed bytes of a deflated entry of
+	// more than 1 MiB. Zero means 1032, deflate's own limit.
+	MaxRatio uint64
+	// Check, if not nil, is called with each entry's name (without ".npy"),
+	// shape and kind after its header is parsed and before its data is read
+	// or counted against MaxBytes. It returns skip to leave the entry out of
+	// the result unread, or an error to refuse the archive.
+	Check func(name string, shape []int, text bool) (skip bool, err error)
+}
+
+// DefaultMaxBytes is the decoded size Read accepts at most: 4 GiB.
+const DefaultMaxBytes = 1 << 32
+
+// ReadWith is like Read with the bounds and the filter of opt. Errors from
+// opt.Check are returned wrapped with the entry name.
+func ReadWith(path string, opt Options) (arrays map[string]Array, texts map[string]string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("npz: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, fmt.Errorf("npz: %w", err)
+	}
+	return read(f, st.Size(), opt)
 }
 
 // ReadBytes is like Read for an .npz file held in memory. The returned
 // arrays do not share memory with b.
 func ReadBytes(b []byte) (arrays map[string]Array, texts map[string]string, err error) {
-	return read(bytes.NewReader(b), int64(len(b)))
+	return read(bytes.NewReader(b), int64(len(b)), Options{})
 }
 
 // read reads an .npz archive of the given size from r.
-func read(r io.ReaderAt, size int64) (map[string]Array, map[string]string, error) {
+func read(r io.ReaderAt, size int64, opt Options) (map[string]Array, map[string]string, error) {
+	if opt.MaxBytes == 0 {
+		opt.MaxBytes = DefaultMaxBytes
+	}
+	if opt.MaxRatio == 0 {
+		opt.MaxRatio = maxDeflateRatio
+	}
+	var total uint64 // decoded bytes so far
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, nil, fmt.Errorf("npz: not a valid zip archive: %v", err)
@@ -305,9 +348,12 @@ func read(r io.ReaderAt, size int64) (map[string]Array, map[string]string, error
 			return nil, nil, fmt.Errorf("npz: %s: duplicate entry", f.Name)
 		}
 		seen[name] = true
-		a, t, isText, err := readEntry(f, size)
+		a, t, isText, skip, err := readEntry(f, size, name, &opt, &total)
 		if err != nil {
 			return nil, nil, fmt.Errorf("npz: %s: %v", f.Name, err)
+		}
+		if skip {
+			continue
 		}
 		if isText {
 			texts[name] = t
@@ -323,39 +369,42 @@ func read(r io.ReaderAt, size int64) (map[string]Array, map[string]string, error
 const maxDeflateRatio = 1032
 
 // readEntry reads one .npy entry of an archive of the given size.
-func readEntry(f *zip.File, size int64) (a Array, text string, isText bool, err error) {
+func readEntry(f *zip.File, size int64, name string, opt *Options, total *uint64) (a Array, text string, isText, skip bool, err error) {
 	usize := f.UncompressedSize64
 	switch f.Method {
 	case zip.Store:
 		if usize != f.CompressedSize64 {
-			return a, "", false, fmt.Errorf("stored entry has %d compressed and %d uncompressed bytes", f.CompressedSize64, usize)
+			return a, "", false, false, fmt.Errorf("stored entry has %d compressed and %d uncompressed bytes", f.CompressedSize64, usize)
 		}
 	case zip.Deflate:
 		if usize/maxDeflateRatio > f.CompressedSize64 {
-			return a, "", false, fmt.Errorf("claims %d uncompressed bytes from %d compressed bytes", usize, f.CompressedSize64)
+			return a, "", false, false, fmt.Errorf("claims %d uncompressed bytes from %d compressed bytes", usize, f.CompressedSize64)
+		}
+		if usize > 1<<20 && usize/opt.MaxRatio > f.CompressedSize64 {
+			return a, "", false, false, fmt.Errorf("compression ratio of %d uncompressed to %d compressed bytes exceeds %d:1", usize, f.CompressedSize64, opt.MaxRatio)
 		}
 	default:
-		return a, "", false, fmt.Errorf("unsupported compression method %d", f.Method)
+		return a, "", false, false, fmt.Errorf("unsupported compression method %d", f.Method)
 	}
 	if f.CompressedSize64 > uint64(size) {
-		return a, "", false, fmt.Errorf("compressed size %d exceeds the file size %d", f.CompressedSize64, size)
+		return a, "", false, false, fmt.Errorf("compressed size %d exceeds the file size %d", f.CompressedSize64, size)
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return a, "", false, err
+		return a, "", false, false, err
 	}
 	defer rc.Close()
 
 	// Preamble: magic, version, header length.
 	var pre [12]byte
 	if usize < 10 {
-		return a, "", false, fmt.Errorf("entry has %d bytes, too short for a .npy header", usize)
+		return a, "", false, false, fmt.Errorf("entry has %d bytes, too short for a .npy header", usize)
 	}
 	if _, err := io.ReadFull(rc, pre[:10]); err != nil {
-		return a, "", false, readErr(err)
+		return a, "", false, false, readErr(err)
 	}
 	if string(pre[:6]) != magic {
-		return a, "", false, errors.New("not a .npy file (bad magic)")
+		return a, "", false, false, errors.New("not a .npy file (bad magic)")
 	}
 	major, minor := pre[6], pre[7]
 	var hlen, prelen uint64
@@ -364,58 +413,72 @@ func readEntry(f *zip.File, size int64) (a Array, text string, isText bool, err 
 		hlen, prelen = uint64(binary.LittleEndian.Uint16(pre[8:])), 10
 	case (major == 2 || major == 3) && minor == 0:
 		if usize < 12 {
-			return a, "", false, fmt.Errorf("entry has %d bytes, too short for a .npy header", usize)
+			return a, "", false, false, fmt.Errorf("entry has %d bytes, too short for a .npy header", usize)
 		}
 		if _, err := io.ReadFull(rc, pre[10:12]); err != nil {
-			return a, "", false, readErr(err)
+			return a, "", false, false, readErr(err)
 		}
 		hlen, prelen = uint64(binary.LittleEndian.Uint32(pre[8:])), 12
 	default:
-		return a, "", false, fmt.Errorf("unsupported .npy format version %d.%d", major, minor)
+		return a, "", false, false, fmt.Errorf("unsupported .npy format version %d.%d", major, minor)
 	}
 	if hlen > maxHeaderLen {
-		return a, "", false, fmt.Errorf("header length %d exceeds the limit of %d", hlen, maxHeaderLen)
+		return a, "", false, false, fmt.Errorf("header length %d exceeds the limit of %d", hlen, maxHeaderLen)
 	}
 	if prelen+hlen > usize {
-		return a, "", false, fmt.Errorf("header length %d exceeds the entry size %d", hlen, usize)
+		return a, "", false, false, fmt.Errorf("header length %d exceeds the entry size %d", hlen, usize)
 	}
 	hb := make([]byte, hlen)
 	if _, err := io.ReadFull(rc, hb); err != nil {
-		return a, "", false, readErr(err)
+		return a, "", false, false, readErr(err)
 	}
 	if major == 3 && !utf8.Valid(hb) {
-		return a, "", false, errors.New("header is not valid UTF-8")
+		return a, "", false, false, errors.New("header is not valid UTF-8")
 	}
 	h, err := parseHeader(string(hb))
 	if err != nil {
-		return a, "", false, err
+		return a, "", false, false, err
 	}
 	dt, err := parseDescr(h.descr)
 	if err != nil {
-		return a, "", false, err
+		return a, "", false, false, err
 	}
 	n, err := count(h.shape)
 	if err != nil {
-		return a, "", false, err
+		return a, "", false, false, err
 	}
 	if dt.isText() && len(h.shape) != 0 {
-		return a, "", false, fmt.Errorf("text entry of dtype %s must be 0-d, has shape %s", dt.descr, shapeString(h.shape))
+		return a, "", false, false, fmt.Errorf("text entry of dtype %s must be 0-d, has shape %s", dt.descr, shapeString(h.shape))
 	}
 	need := uint64(n) * uint64(dt.size)
 	if have := usize - prelen - hlen; have != need {
-		return a, "", false, fmt.Errorf("data has %d bytes, shape %s of %s needs %d", have, shapeString(h.shape), dt.descr, need)
+		return a, "", false, false, fmt.Errorf("data has %d bytes, shape %s of %s needs %d", have, shapeString(h.shape), dt.descr, need)
 	}
 
+	if opt.Check != nil {
+		skip, err := opt.Check(name, h.shape, dt.isText())
+		if err != nil || skip {
+			return a, "", false, skip, err
+		}
+	}
+	decoded := uint64(n) * 8
+	if dt.isText() {
+		decoded = need
+	}
+	if *total+decoded > opt.MaxBytes {
+		return a, "", false, false, fmt.Errorf("shape %s of %s decodes to %d bytes, over the read limit of %d bytes (%d already read)", shapeString(h.shape), dt.descr, decoded, opt.MaxBytes, *total)
+	}
+	*total += decoded
 	if dt.isText() {
 		raw := make([]byte, need)
 		if _, err := io.ReadFull(rc, raw); err != nil {
-			return a, "", false, readErr(err)
+			return a, "", false, false, readErr(err)
 		}
 		if err := checkEOF(rc); err != nil {
-			return a, "", false, err
+			return a, "", false, false, err
 		}
 		text, err = decodeText(dt, raw)
-		return a, text, true, err
+		return a, text, true, false, err
 	}
 
 	// The declared size is backed by compressed bytes within the file, so
@@ -430,18 +493,18 @@ func readEntry(f *zip.File, size int64) (a Array, text string, isText bool, err 
 	for rem := need; rem > 0; {
 		k := min(rem, uint64(len(buf)))
 		if _, err := io.ReadFull(rc, buf[:k]); err != nil {
-			return a, "", false, readErr(err)
+			return a, "", false, false, readErr(err)
 		}
 		data = dt.decode(data, buf[:k])
 		rem -= k
 	}
 	if err := checkEOF(rc); err != nil {
-		return a, "", false, err
+		return a, "", false, false, err
 	}
 	if h.fortran {
 		data = fromFortran(h.shape, data)
 	}
-	return Array{Shape: h.shape, Data: data}, "", false, nil
+	return Array{Shape: h.shape, Data: data}, "", false, false, nil
 }
 
 // readErr describes an error from reading entry data.

@@ -5,6 +5,8 @@
 #   tests/c/run.sh bench    the simulator-step benchmark only
 # FUZZTIME (default 10s) bounds each Go fuzz target; LEAK_CYCLES (default
 # 100000) the LeakSanitizer loop; VALGRIND_CYCLES (default 10000) valgrind's.
+# PYTHON (default /usr/bin/python3) runs numpy_check.py; NN4N_REQUIRE_NUMPY=1
+# (set by make test-c) turns a missing numpy into a failure instead of a skip.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 GO=${GO:-go}
@@ -64,12 +66,17 @@ build_tests() {
 		build_bench
 }
 
-numpy_check() {
-	if ! python3 -c 'import numpy' 2>/dev/null; then
-		echo "numpy: skipped (python3 with numpy not found)"
+numpy_check() { # PYTHON (make test: /usr/bin/python3, Debian's python3-numpy) must import numpy
+	local py=${PYTHON:-/usr/bin/python3}
+	if ! "$py" -c 'import numpy' 2>/dev/null; then
+		if [ "${NN4N_REQUIRE_NUMPY:-0}" = 1 ]; then
+			echo "numpy: $py cannot import numpy (NN4N_REQUIRE_NUMPY=1; scripts/install-deps.sh installs python3-numpy)"
+			return 1
+		fi
+		echo "numpy: skipped ($py with numpy not found)"
 		return 0
 	fi
-	python3 tests/c/numpy_check.py $OUT/scratch/model.npz $OUT/scratch/model_w_rec.txt
+	"$py" tests/c/numpy_check.py $OUT/scratch/model.npz $OUT/scratch/model_w_rec.txt
 }
 
 panic_suite() {

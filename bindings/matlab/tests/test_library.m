@@ -48,6 +48,7 @@ ids = {'nn4n:invalidArgument', 'nn4n:nullPointer', 'nn4n:shape', 'nn4n:invalidHa
 for k = 1:numel(ids)
     expectTrue(strcmp(nn4n.errorId(k), ids{k}), 'errorId(%d)', k);
 end
+expectTrue(strcmp(nn4n.errorId(16), 'nn4n:memory'), 'errorId(16)');
 expectTrue(strcmp(nn4n.errorId(99), 'nn4n:unknownStatus'), 'unknown');
 expectTrue(strcmp(nn4n.statusName(0), 'NN4N_OK'), 'OK');
 expectTrue(strcmp(nn4n.statusName(3), 'NN4N_ERR_SHAPE'), 'SHAPE');

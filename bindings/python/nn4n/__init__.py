@@ -18,7 +18,7 @@ runtime): use multiprocessing's "spawn" or "forkserver" start method.
 
 from . import errors
 from ._lib import (ABI_VERSION, LIBRARY_PATH, version as library_version, set_num_threads,
-                   get_num_threads, blas_info, runtime_stats)
+                   get_num_threads, blas_info, runtime_stats, set_memory_limit, get_memory_limit)
 from . import core, criterion, mask, model, optim, train, tasks
 from . import analysis
 from .core import Model, Objective, Optimizer, Structure, Task, Trainer as _CoreTrainer, vjp
@@ -27,5 +27,6 @@ from .model import CTRNN
 __version__ = "0.1.0"
 
 __all__ = ["CTRNN", "Model", "Objective", "Optimizer", "Structure", "Task", "vjp", "errors", "core",
-           "criterion", "mask", "model", "optim", "train", "tasks", "analysis", "library_version", "set_num_threads",
-           "get_num_threads", "blas_info", "runtime_stats", "ABI_VERSION", "LIBRARY_PATH"]
+           "criterion", "mask", "model", "optim", "train", "tasks", "analysis", "library_version",
+           "set_num_threads", "get_num_threads", "blas_info", "runtime_stats", "set_memory_limit",
+           "get_memory_limit", "ABI_VERSION", "LIBRARY_PATH"]

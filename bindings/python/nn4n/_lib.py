@@ -61,6 +61,8 @@ PROTOTYPES = [
     ("nn4n_get_num_threads", "int32_t", ["int64_t*", "int64_t*"]),
     ("nn4n_blas_info", "int32_t", ["char*", "int64_t", "int64_t*"]),
     ("nn4n_runtime_stats", "int32_t", ["int64_t*", "int64_t*"]),
+    ("nn4n_set_memory_limit", "int32_t", ["int64_t"]),
+    ("nn4n_get_memory_limit", "int32_t", ["int64_t*", "int64_t*"]),
     # models
     ("nn4n_model_create", "int32_t", ["int64_t", "int64_t", "int64_t", "int32_t", "uint64_t", "uint64_t*"]),
     ("nn4n_model_create_from_structure", "int32_t", ["uint64_t", "int32_t", "uint64_t", "uint64_t*"]),
@@ -384,6 +386,19 @@ def runtime_stats():
     h, b = ctypes.c_int64(), ctypes.c_int64()
     lib.nn4n_runtime_stats(ctypes.byref(h), ctypes.byref(b))
     return int(h.value), int(b.value)
+
+
+def set_memory_limit(nbytes):
+    """Set the library-wide memory budget in bytes (0: the default, half of
+    physical memory). Calls that would allocate more raise MemoryLimitError."""
+    lib.nn4n_set_memory_limit(int(nbytes))
+
+
+def get_memory_limit():
+    """(limit, default): the memory budget in effect and its default, in bytes."""
+    v, d = ctypes.c_int64(), ctypes.c_int64()
+    lib.nn4n_get_memory_limit(ctypes.byref(v), ctypes.byref(d))
+    return int(v.value), int(d.value)
 
 
 _lock = threading.Lock()

@@ -116,6 +116,14 @@ class NumericError(Nn4nError, ArithmeticError):
     status = 13
 
 
+class MemoryLimitError(Nn4nError, MemoryError):
+    """NN4N_ERR_MEMORY: the call would allocate more than the memory limit.
+
+    Nothing was allocated; raise the limit with nn4n.set_memory_limit.
+    """
+    status = 16
+
+
 class DTypeError(Nn4nError, TypeError):
     """An array of a type that cannot cross the ABI (strings, objects, complex)."""
     status = 3
@@ -148,7 +156,7 @@ globals()["IOError"] = IOError_
 _BY_STATUS = {cls.status: cls for cls in (
     InvalidArgument, NullPointer, ShapeError, InvalidHandle, UnknownKey, NotFinite,
     IOError_, FormatError, Cancelled, InternalError, BufferTooSmall, StateError,
-    NumericError)}
+    NumericError, MemoryLimitError)}
 
 
 def error_for_status(status):
