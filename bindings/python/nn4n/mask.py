@@ -84,6 +84,23 @@ class _BaseMask:
     def get_readout_indices(self):
         return self._structure.indices("readout")
 
+    # nn4n 1.1 names (its nn4n.structure classes)
+    def get_input_idx(self):
+        """nn4n 1.1 name of :meth:`get_input_indices`."""
+        return self.get_input_indices()
+
+    def get_non_input_idx(self):
+        """nn4n 1.1 name of :meth:`get_non_input_indices`."""
+        return self.get_non_input_indices()
+
+    def get_readout_idx(self):
+        """nn4n 1.1 name of :meth:`get_readout_indices`."""
+        return self.get_readout_indices()
+
+    def get_area_idx(self, area):
+        """nn4n 1.1 name of ``get_area_indices`` (MultiArea, MultiAreaEI, RandomInput)."""
+        return self.get_area_indices(area)
+
     def get_specs(self):
         return {"dims": self.dims, "hidden_size": self.hidden_size, "input_dim": self.input_dim,
                 "readout_dim": self.readout_dim}
