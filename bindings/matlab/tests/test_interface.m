@@ -139,7 +139,7 @@ function everyHeaderFunctionIsWrapped()
 exempt = {'nn4n_version_number'};   % nn4n.version gives the string; constantsMatchLibrary checks the number
 pkg = fullfile(fileparts(mfilename('fullpath')), '..', '+nn4n');
 code = '';
-for d = {pkg, fullfile(pkg, '+internal')}
+for d = {pkg, fullfile(pkg, '+internal'), fullfile(pkg, '+analysis')}
     files = dir(fullfile(d{1}, '*.m'));
     for k = 1:numel(files)
         if any(strcmp(files(k).name, {'nn4n_proto.m', 'nn4n_constants.m'}))
