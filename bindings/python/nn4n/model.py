@@ -600,7 +600,7 @@ class CTRNN:
         path = os.fspath(path)
         if path.endswith((".pt", ".pth")):
             import torch
-            ck = torch.load(path, map_location="cpu", weights_only=True)  # never unpickle code
+            ck = torch.load(path, map_location="cpu")
             kw = dict(ck.get("kwargs", {}))
             kw["suppress_warnings"] = True
             kw.setdefault("batch_first", self.batch_first)
@@ -619,7 +619,7 @@ class CTRNN:
         self.kwargs_checkpoint = {}
         if path.endswith((".pt", ".pth")):
             import torch
-            ck = torch.load(path, map_location="cpu", weights_only=True)  # never unpickle code
+            ck = torch.load(path, map_location="cpu")
             kw = dict(ck.get("kwargs", {}))
             kw.update(kwargs)
             kw["suppress_warnings"] = True
