@@ -351,10 +351,33 @@ static int hammer(int threads, long calls) {
 	return finish("hammer");
 }
 
+/* signals: after the library has run, the handlers installed are exactly
+ * those docs/GUARANTEES.md lists (the Go runtime's): SIGBUS, SIGFPE,
+ * SIGSEGV, SIGPIPE and SIGURG; SIGINT, SIGTERM, SIGCHLD... stay the host's. */
+static int signals(void) {
+	uint64_t m = model(2, 8, 1, 1);
+	double u[10] = {0}, y[5];
+	OK(nn4n_model_forward(m, u, 10, 1, 5, NULL, 0, y, 5, NULL, 0, NULL, 0));
+	nn4n_model_free(m);
+	char got[512] = "";
+	for (int sig = 1; sig < 32; sig++) {
+		struct sigaction sa;
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN) {
+			snprintf(got + strlen(got), sizeof got - strlen(got), "%d ", sig);
+		}
+	}
+	char want[64];
+	snprintf(want, sizeof want, "%d %d %d %d %d ", SIGBUS, SIGFPE, SIGSEGV, SIGPIPE, SIGURG);
+	CHECK(strcmp(got, want) == 0);
+	printf("signals: handlers installed for %s(want %s)\n", got, want);
+	return finish("signals");
+}
+
 int main(int argc, char** argv) {
 	const char* mode = argc > 1 ? argv[1] : "";
 	if (!strcmp(mode, "files") && argc == 4) return files(argv[2], argv[3]);
 	if (!strcmp(mode, "api")) return api();
+	if (!strcmp(mode, "signals")) return signals();
 	if (!strcmp(mode, "bomb") && argc == 3) return bomb(argv[2]);
 	if (!strcmp(mode, "fullfs") && argc == 3) return fullfs(argv[2]);
 	if (!strcmp(mode, "saver") && argc == 3) return saver(argv[2]);

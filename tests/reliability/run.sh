@@ -53,6 +53,7 @@ step build build
 step cases cases
 step c-files $BIN files $OUT/cases $OUT/good.npz
 step c-api $BIN api
+step signals $BIN signals
 step c-bomb bombs
 step fullfs fullfs
 step killloop $BIN killloop $OUT/kill "${KILLS:-200}"
