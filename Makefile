@@ -13,6 +13,8 @@
 #   make wheel                build/dist/nn4n-*-py3-none-manylinux_2_17_x86_64.whl (docs/PACKAGING.md)
 #   make test-wheel           that wheel in a fresh venv of another Python, system OpenBLAS masked
 #   make test-matlab          the MATLAB binding's suite in GNU Octave (bindings/matlab/tests/run.sh)
+#   make test-reliability     hostile input, full disk, kill -9 and thread hammer on every door (tests/reliability)
+#   make soak                 the long reliability run: fuzzers and a mixed-load soak with RSS/fd sampling
 #   make matlab-proto         regenerate the MATLAB prototype file and MEX table from include/nn4n.h
 
 GO      ?= go
@@ -32,7 +34,7 @@ GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test
            $(wildcard capi/*.c capi/*.h) include/nn4n.h
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
-.PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install flipflop
+.PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install flipflop test-reliability soak
 
 all: $(STAMP) lib
 	$(GO) build ./...
@@ -85,6 +87,15 @@ test: $(STAMP) lib
 	$(MAKE) --no-print-directory test-matlab
 	$(MAKE) --no-print-directory test-bench
 	$(MAKE) --no-print-directory test-wheel
+	$(MAKE) --no-print-directory test-reliability
+
+# test-reliability: every front door (C, Python, Octave) under hostile files
+# and arguments, a full tmpfs, kill -9 during saves, an 8-thread hammer
+# (tests/reliability/run.sh, ~1 min). soak: the long version (SOAK_MINUTES).
+test-reliability: lib python
+	PYTHON=/usr/bin/python3 ./tests/reliability/run.sh
+soak: lib python
+	./tests/reliability/soak.sh
 
 # test-c runs the C ABI suites of tests/c (see tests/c/README.md).
 test-c: lib

@@ -676,8 +676,8 @@ func nn4n_model_load(path *C.nn4n_cchar, out *C.uint64_t) C.int32_t {
 		}
 		m, err := ctrnn.Load(p)
 		if err != nil {
-			if classify(err) == stIO {
-				return fail(stIO, "%v", err)
+			if st := classify(err); st == stIO || st == stMemory {
+				return fail(st, "%v", err)
 			}
 			return fail(stFormat, "%v", err)
 		}

@@ -236,3 +236,38 @@ func TestMemoryBudget(t *testing.T) {
 		t.Errorf("message %q", buf.String())
 	}
 }
+
+// TestPostNoiseSkipsR0 checks the documented fact that σ_post noise is
+// added to r_t for t ≥ 1 only: r₀ = f(x₀) is noiseless, so with post noise
+// alone x₁ is the same in training and evaluation mode, and x₂ is not.
+func TestPostNoiseSkipsR0(t *testing.T) {
+	m, err := New(Config{Inputs: 2, Units: 6, Outputs: 1, PostNoise: 0.5, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetArray("x0", []float64{0.3, -0.2, 0.5, 0.1, 0.7, -0.4}); err != nil {
+		t.Fatal(err)
+	}
+	b := &Batch{B: 1, T: 3, Input: make([]float64, 6)}
+	run := func(training bool) []float64 {
+		m.SetTraining(training)
+		tr, err := m.Forward(b, Needs{States: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr.States
+	}
+	noisy, clean := run(true), run(false)
+	for j := 0; j < 6; j++ {
+		if noisy[j] != clean[j] {
+			t.Fatalf("x_1[%d]: %v with post noise, %v without: r_0 got noise", j, noisy[j], clean[j])
+		}
+	}
+	same := true
+	for j := 6; j < 12; j++ {
+		same = same && noisy[j] == clean[j]
+	}
+	if same {
+		t.Fatal("x_2 is identical with and without post noise: the noise is not applied at all")
+	}
+}

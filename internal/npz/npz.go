@@ -275,6 +275,9 @@ func Read(path string) (arrays map[string]Array, texts map[string]string, err er
 	if err != nil {
 		return nil, nil, fmt.Errorf("npz: %w", err)
 	}
+	if st.IsDir() {
+		return nil, nil, fmt.Errorf("npz: %w", &fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")})
+	}
 	return read(f, st.Size(), Options{})
 }
 
@@ -310,6 +313,9 @@ func ReadWith(path string, opt Options) (arrays map[string]Array, texts map[stri
 	st, err := f.Stat()
 	if err != nil {
 		return nil, nil, fmt.Errorf("npz: %w", err)
+	}
+	if st.IsDir() {
+		return nil, nil, fmt.Errorf("npz: %w", &fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")})
 	}
 	return read(f, st.Size(), opt)
 }

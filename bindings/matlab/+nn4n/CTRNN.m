@@ -159,7 +159,7 @@ classdef CTRNN < nn4n.internal.Object
             if isa(spec, 'nn4n.Structure')
                 [~, h] = nn4n.internal.call('nn4n_model_create_from_structure', spec.live(), prec, seed, uint64(0));
             else
-                if ~isnumeric(spec) || numel(spec) ~= 3 || any(spec ~= fix(spec)) || any(spec < 0)
+                if ~isnumeric(spec) || ~isreal(spec) || issparse(spec) || numel(spec) ~= 3 || any(~isfinite(spec)) || any(spec ~= fix(spec)) || any(spec < 0)
                     error('nn4n:invalidArgument', 'nn4n.CTRNN: dims must be [I N O], non-negative integers');
                 end
                 [~, h] = nn4n.internal.call('nn4n_model_create', int64(spec(1)), int64(spec(2)), ...
