@@ -28,20 +28,16 @@ import numpy as np
 
 from . import errors
 
-__all__ = ["batches", "accuracy", "evaluate", "dims", "decision_periods", "score_trials", "DECISION_NAMES"]
+__all__ = ["batches", "accuracy", "evaluate", "dims", "decision_periods", "score_trials", "MultiTask",
+           "DECISION_NAMES"]
 
 #: Period names taken as decision (response) periods when an env has no
 #: period called "decision".
 DECISION_NAMES = ("decision", "test", "test1", "test2", "production", "reach", "response", "go", "choice")
 
-# Envs whose defaults need a changed setting to train or to be scored;
-# batches() warns with the advice.
-_ADVICE = {
-    "ReadySetGo": "its response is a single timed step: train with decision_weight >= 20 and expect low "
-                  "'first' scores unless the timing is learnt exactly",
-    "MotorTiming": "its response is a single timed step: train with decision_weight >= 20",
-    "OneTwoThreeGo": "its response is a timed onset: score with score='last' to ignore the onset time",
-}
+# Envs whose defaults are known not to suit the recipe; batches() warns with
+# the advice. (Only entries backed by a run: see docs/RESULTS.md.)
+_ADVICE = {}
 
 
 def _base(env):
@@ -74,6 +70,8 @@ def decision_periods(env, decision=None):
             f"{type(base).__name__}: the env defines no periods or no ground truth (gt); "
             "nn4n.neurogym needs a trial-based neurogym env with add_period and set_groundtruth")
     periods = list(base.start_ind)
+    if decision is None and getattr(base, "decision_names", None):
+        return list(base.decision_names)
     if decision is not None:
         names = [decision] if isinstance(decision, str) else list(decision)
         bad = [n for n in names if n not in periods]
@@ -275,3 +273,77 @@ def evaluate(model, env, n_trials=200, seed=None, decision=None, score="first", 
 def accuracy(model, env, n_trials=200, seed=None, decision=None, score="first"):
     """Decision-period accuracy of ``model`` on new trials (``evaluate(...)["accuracy"]``)."""
     return evaluate(model, env, n_trials=n_trials, seed=seed, decision=decision, score=score)["accuracy"]
+
+
+class _Discrete:
+    def __init__(self, n):
+        self.n = int(n)
+
+
+class _Box:
+    def __init__(self, n):
+        self.shape = (int(n),)
+
+
+class MultiTask:
+    """Several neurogym tasks behind one env, with a rule input (Yang et al. 2019).
+
+    ``MultiTask(envs, names=None, seed=None, probs=None)``: every new trial
+    draws a task (uniformly, or with ``probs``), runs its ``new_trial``
+    and presents its observation padded to the widest task, followed by a
+    one-hot rule input (one unit per task). Actions are shared: 0 =
+    fixation, k = choice k, the number of outputs is the largest among the
+    tasks. Each task's decision periods (:func:`decision_periods`) become
+    "decision", "decision_2", ... and the trial info gets ``task`` (its
+    name), so :func:`evaluate` reports per-task accuracy in
+    ``per_condition["task"]``. Every task must have the same dt.
+    """
+
+    def __init__(self, envs, names=None, seed=None, probs=None):
+        envs = list(envs)
+        if len(envs) < 2:
+            raise errors.InvalidArgument("MultiTask needs at least 2 tasks")
+        self.envs = [_base(e) for e in envs]
+        self.names = list(names) if names is not None else [type(e).__name__ for e in self.envs]
+        if len(self.names) != len(self.envs):
+            raise errors.InvalidArgument(f"MultiTask: {len(self.names)} names for {len(self.envs)} tasks")
+        dts = sorted({float(e.dt) for e in self.envs})
+        if len(dts) != 1:
+            raise errors.InvalidArgument(f"MultiTask: the tasks have different dt {dts}; make them with the same "
+                                         "env_kwargs={'dt': ...}")
+        self.dt = dts[0]
+        self._dec = [decision_periods(e) for e in self.envs]
+        self.n_task_inputs = max(int(e.observation_space.shape[0]) for e in self.envs)
+        self.observation_space = _Box(self.n_task_inputs + len(self.envs))
+        self.action_space = _Discrete(max(int(e.action_space.n) for e in self.envs))
+        self.decision_names = ["decision"] + [f"decision_{i + 1}" for i in range(1, max(map(len, self._dec)))]
+        p = np.full(len(self.envs), 1.0 / len(self.envs)) if probs is None else np.asarray(probs, float)
+        if p.shape != (len(self.envs),) or np.any(p < 0) or not p.sum() > 0:
+            raise errors.InvalidArgument(f"MultiTask: probs must be {len(self.envs)} non-negative numbers")
+        self.probs = p / p.sum()
+        self.rng = np.random.default_rng(seed)
+        self.start_ind, self.end_ind, self.ob, self.gt, self.task = {}, {}, None, None, None
+
+    def seed(self, seed=None):
+        """Seed the task choice and every task."""
+        self.rng = np.random.default_rng(seed)
+        for i, e in enumerate(self.envs):
+            if hasattr(e, "seed"):
+                e.seed(None if seed is None else int(seed) + 7919 * (i + 1))
+
+    def new_trial(self, task=None):
+        """A new trial of a random task (or of task index/name ``task``); returns its info."""
+        i = self.rng.choice(len(self.envs), p=self.probs) if task is None else \
+            (self.names.index(task) if isinstance(task, str) else int(task))
+        e = self.envs[i]
+        info = dict(e.new_trial() or {})
+        ob = np.asarray(e.ob, dtype=np.float64)
+        full = np.zeros((ob.shape[0], self.observation_space.shape[0]))
+        full[:, :ob.shape[1]] = ob
+        full[:, self.n_task_inputs + i] = 1.0
+        self.ob, self.gt, self.task = full, np.asarray(e.gt), i
+        rename = {p: ("decision" if j == 0 else f"decision_{j + 1}") for j, p in enumerate(self._dec[i])}
+        self.start_ind = {rename.get(p, "task_" + p): v for p, v in e.start_ind.items()}
+        self.end_ind = {rename.get(p, "task_" + p): v for p, v in e.end_ind.items()}
+        info["task"] = self.names[i]
+        return info

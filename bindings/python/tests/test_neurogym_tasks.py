@@ -149,3 +149,24 @@ def test_bad_inputs_have_clear_errors():
                 n_updates=1, progress=False)
     with pytest.raises(errors.InvalidArgument, match="class_weights has length 2, want 3"):
         CrossEntropyLoss(class_weights=[1, 2])(np.zeros((1, 2, 3)), np.zeros((1, 2)))
+
+
+def test_multitask_rule_input_and_per_task_accuracy():
+    envs = [ngym.make(n, dt=100) for n in ("GoNogo-v0", "DelayMatchSample-v0", "DualDelayMatchSample-v0")]
+    mt = nng.MultiTask(envs, names=["gonogo", "dms", "dual"], seed=0)
+    n_in, n_out = nng.dims(mt)
+    assert (n_in, n_out) == (7 + 3, 3)
+    info = mt.new_trial(task="dual")
+    assert info["task"] == "dual"
+    np.testing.assert_array_equal(mt.ob[:, 7:], np.tile([0.0, 0.0, 1.0], (len(mt.gt), 1)))
+    assert {"decision", "decision_2"} <= set(mt.start_ind)
+    b = nng.batches(mt, batch_size=16, seed=0)()
+    assert b["inputs"].shape[2] == n_in and b["mask"].shape[2] == n_out
+    # each sequence's rule input is one-hot and constant over its valid steps
+    rule = b["inputs"][:, :, 7:]
+    valid = b["labels"] >= 0
+    assert np.all(rule.sum(-1)[valid] == 1)
+    res = nng.evaluate(_net(mt, hidden=16), mt, n_trials=60, seed=3)
+    assert set(res["per_condition"]["task"]) == {"gonogo", "dms", "dual"}
+    with pytest.raises(errors.InvalidArgument, match="different dt"):
+        nng.MultiTask([ngym.make("GoNogo-v0", dt=100), ngym.make("GoNogo-v0", dt=50)])
