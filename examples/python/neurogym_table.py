@@ -29,8 +29,8 @@ from nn4n.model import CTRNN  # noqa: E402
 
 TASKS = ["ContextDecisionMaking-v0", "DelayMatchSample-v0", "PerceptualDecisionMaking-v0", "GoNogo-v0",
          "ReadySetGo-v0", "DualDelayMatchSample-v0", "DelayComparison-v0", "DelayMatchCategory-v0",
-         "IntervalDiscrimination-v0", "MultiSensoryIntegration-v0", "AntiReach-v0", "Reaching1D-v0",
-         "DelayPairedAssociation-v0"]
+         "IntervalDiscrimination-v0", "MultiSensoryIntegration-v0", "AntiReach-v0",
+         "DelayPairedAssociation-v0", "PostDecisionWager-v0", "ProbabilisticReasoning-v0"]
 
 
 def run(name, updates, seed, hidden=64, n_eval=500):

@@ -170,3 +170,17 @@ def test_multitask_rule_input_and_per_task_accuracy():
     assert set(res["per_condition"]["task"]) == {"gonogo", "dms", "dual"}
     with pytest.raises(errors.InvalidArgument, match="different dt"):
         nng.MultiTask([ngym.make("GoNogo-v0", dt=100), ngym.make("GoNogo-v0", dt=50)])
+
+
+def test_class_weights_in_gradients_equal_explicit_mask():
+    env = ngym.make("DelayMatchSample-v0")
+    net = _net(env, hidden=12)
+    b = nng.batches(env, batch_size=4, seed=2)()
+    cw = np.array([0.3, 1.0, 4.0])
+    g1, t1 = net.gradients(b["inputs"], labels=b["labels"], mask=b["mask"][:, :, 0],
+                           criterion=CrossEntropyLoss(class_weights=cw))
+    g2, t2 = net.gradients(b["inputs"], labels=b["labels"], mask=b["mask"] * cw, criterion=CrossEntropyLoss())
+    g3, _ = net.gradients(b["inputs"], labels=b["labels"], mask=b["mask"], criterion=CrossEntropyLoss())
+    assert next(iter(t1.values())) == pytest.approx(next(iter(t2.values())), rel=1e-12)
+    np.testing.assert_allclose(g1["w_rec"], g2["w_rec"], rtol=1e-10, atol=1e-14)
+    assert not np.allclose(g1["w_rec"], g3["w_rec"])  # the weights do change the gradient
