@@ -28,7 +28,8 @@ TASKS = ["PerceptualDecisionMaking-v0", "ContextDecisionMaking-v0", "DelayMatchS
          "DelayMatchCategory-v0", "MultiSensoryIntegration-v0"]
 
 
-def main(tasks=TASKS, updates=4000, seed=0, hidden=128, eval_every=500, n_eval=300, plot=None, progress=True):
+def main(tasks=TASKS, updates=4000, seed=0, hidden=128, eval_every=500, n_eval=300, plot=None, progress=True,
+         lr=0.01):
     mt = nng.MultiTask([ngym.make(t, dt=100) for t in tasks], names=[t[:-3] for t in tasks], seed=seed)
     n_in, n_out = nng.dims(mt)
     net = CTRNN(dims=[n_in, hidden, n_out], dt=100, tau=200, activation="relu", seed=seed,
@@ -46,11 +47,11 @@ def main(tasks=TASKS, updates=4000, seed=0, hidden=128, eval_every=500, n_eval=3
 
     t0 = time.time()
     hist = net.fit(nng.batches(mt, batch_size=32, seed=seed), criterion=CrossEntropyLoss(),
-                   optimizer=nn4n.optim.Adam(lr=0.01), n_updates=updates, progress=False, callback=record)
+                   optimizer=nn4n.optim.Adam(lr=lr), n_updates=updates, progress=False, callback=record)
     wall = time.time() - t0
     final = nng.evaluate(net, mt, n_trials=200 * len(tasks), seed=seed + 99)
     per = final["per_condition"]["task"]
-    print(f"final ({hist['updates']} updates, {wall:.1f} s incl. evaluations, seed {seed}): "
+    print(f"final ({hist['updates']} updates, lr {lr}, {wall:.1f} s incl. evaluations, seed {seed}): "
           + json.dumps({k: round(v, 3) for k, v in per.items()}))
     if plot:
         import matplotlib
@@ -76,6 +77,7 @@ if __name__ == "__main__":
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--eval-every", type=int, default=500)
+    ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--plot", default=None)
     a = ap.parse_args()
-    main(a.tasks, a.updates, a.seed, a.hidden, a.eval_every, plot=a.plot)
+    main(a.tasks, a.updates, a.seed, a.hidden, a.eval_every, plot=a.plot, lr=a.lr)
