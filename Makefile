@@ -34,7 +34,7 @@ GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test
            $(wildcard capi/*.c capi/*.h) include/nn4n.h
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
-.PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install flipflop test-reliability soak
+.PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install flipflop test-reliability soak neurogym-table
 
 all: $(STAMP) lib
 	$(GO) build ./...
@@ -170,6 +170,11 @@ endif
 
 test-bench: lib python
 	GO="$(GO)" $(PY) bench/run.py --smoke
+
+# neurogym-table trains the neurogym tasks of examples/python/neurogym_table.py
+# with the default recipe (~5 min) and prints the table of docs/RESULTS.md.
+neurogym-table: python
+	$(PY) examples/python/neurogym_table.py --updates 2000 --seed 0 --out build/neurogym_table.md
 
 # demo trains pycog's E/I rdm_dense network from Python and writes demo/.
 demo: python

@@ -328,17 +328,51 @@ class HebbianLoss(_Criterion):
     __call__ = forward
 
 
+def _class_weights(cw):
+    if cw is None:
+        return None
+    v = np.asarray(cw.detach().cpu().numpy() if hasattr(cw, "detach") else cw, dtype=np.float64).ravel()
+    if v.size == 0 or not np.all(np.isfinite(v)) or np.any(v < 0):
+        raise errors.InvalidArgument("class_weights must be a non-empty vector of finite, non-negative numbers")
+    return v
+
+
+def _check_cw(cw, n_out):
+    if cw is not None and cw.size != n_out:
+        raise errors.InvalidArgument(f"class_weights has length {cw.size}, want {n_out} (one per output)")
+
+
+def _step_mask(mask, shape, ops, like):
+    """A mask of shape B×T or B×T×O as B×T×O (broadcast), or InvalidArgument."""
+    mk = ops.asarray(mask, like=like)
+    if tuple(mk.shape) == tuple(shape[:-1]):
+        return mk[..., None]
+    if tuple(mk.shape) != tuple(shape):
+        raise errors.InvalidArgument(f"mask has shape {tuple(mk.shape)}, want {tuple(shape[:-1])} (per step) "
+                                     f"or {tuple(shape)} (per output)")
+    return mk
+
+
 class CrossEntropyLoss(_Criterion):
     """Cross-entropy of softmax(pred) against soft targets (or integer labels
-    in training). ``apply_softmax=False``: pred already holds probabilities."""
+    in training). ``apply_softmax=False``: pred already holds probabilities.
+
+    ``class_weights`` (one per output) weights each class as PyTorch's
+    ``CrossEntropyLoss(weight=...)``; with integer labels and/or a ``mask``
+    (B×T or B×T×O) the loss is Σ_s w_s·ℓ_s / Σ_s w_s with w_s = mask(s,
+    label_s)·c_{label_s}. In training (``fit``/``train_steps``) the class
+    weights are folded into the batch's error mask, which the library's
+    cross-entropy reads exactly that way.
+    """
     kind = "cross_entropy"
 
-    def __init__(self, apply_softmax=True):
+    def __init__(self, apply_softmax=True, class_weights=None):
         self.apply_softmax = bool(apply_softmax)
+        self.class_weights = _class_weights(class_weights)
         self._make_objective("cross_entropy", no_softmax=0.0 if apply_softmax else 1.0)
 
-    def forward(self, pred, target, **kwargs):
-        ops = _Ops(_is_torch(pred, target))
+    def forward(self, pred, target, mask=None, **kwargs):
+        ops = _Ops(_is_torch(pred, target, mask))
         p = ops.asarray(pred)
         t = ops.asarray(target, like=p)
         if self.apply_softmax:
@@ -346,29 +380,85 @@ class CrossEntropyLoss(_Criterion):
             e = ops.m.exp(z)
             p = e / ops.sum(e, -1)[..., None]
         p = p.clip(1e-12, None) if not ops.t else p.clamp(min=1e-12)
-        return ops.mean(-ops.sum(t * ops.log(p), -1))
+        labels = tuple(t.shape) == tuple(p.shape[:-1])
+        if labels:  # integer labels (negative = ignored) -> one-hot
+            ti = t.long() if ops.t else t.astype(np.int64)
+            keep = ti >= 0
+            oh = ops.m.zeros_like(p)
+            idx = ti.clamp(min=0) if ops.t else np.clip(ti, 0, None)
+            if ops.t:
+                oh.scatter_(-1, idx[..., None], 1.0)
+                oh = oh * keep[..., None].to(p.dtype)
+            else:
+                np.put_along_axis(oh, idx[..., None], 1.0, axis=-1)
+                oh = oh * keep[..., None]
+            t = oh
+        elif tuple(t.shape) != tuple(p.shape):
+            raise errors.InvalidArgument(f"target has shape {tuple(t.shape)}, want {tuple(p.shape)} (soft targets) "
+                                         f"or {tuple(p.shape[:-1])} (integer labels)")
+        _check_cw(self.class_weights, p.shape[-1])
+        ce = -t * ops.log(p)  # per class
+        if self.class_weights is None and mask is None and not labels:
+            return ops.mean(ops.sum(ce, -1))
+        m = ops.m.ones_like(p) if mask is None else _step_mask(mask, p.shape, ops, p) * ops.m.ones_like(p)
+        if self.class_weights is not None:
+            m = m * ops.asarray(self.class_weights, like=p)
+        if labels:  # step weight = mask at the label's class
+            ws = ops.sum(m * t, -1)
+            return ops.sum(ws * ops.sum(ce, -1)) / ops.sum(ws)
+        if mask is not None:
+            raise errors.InvalidArgument("CrossEntropyLoss: a mask applies to integer labels, not to soft targets")
+        return ops.mean(ops.sum(m * ce, -1))  # PyTorch's soft-target rule with class weights
 
     __call__ = forward
 
 
 class MSELoss(_Criterion):
-    """Mean squared error over every entry (``masked=True``: Σ M(y−ŷ)²/Σ M)."""
+    """Mean squared error over every entry (``masked=True``: Σ M(y−ŷ)²/Σ M).
+
+    ``class_weights`` (one per output) multiply the mask along the output
+    axis (and make the loss masked): Σ c_k M (y−ŷ)² / Σ c_k M. ``mask`` may
+    be B×T (per step) or B×T×O.
+    """
     kind = "mse"
 
-    def __init__(self, masked=False):
-        self.masked = bool(masked)
-        self._make_objective("mse", masked=1.0 if masked else 0.0)
+    def __init__(self, masked=False, class_weights=None):
+        self.class_weights = _class_weights(class_weights)
+        self.masked = bool(masked) or self.class_weights is not None
+        self._make_objective("mse", masked=1.0 if self.masked else 0.0)
 
     def forward(self, pred, target, mask=None, **kwargs):
         ops = _Ops(_is_torch(pred, target))
         p = ops.asarray(pred)
         t = ops.asarray(target, like=p)
-        if self.masked and mask is not None:
-            mk = ops.asarray(mask, like=p)
+        _check_cw(self.class_weights, p.shape[-1])
+        if self.masked and (mask is not None or self.class_weights is not None):
+            mk = ops.m.ones_like(p) if mask is None else _step_mask(mask, p.shape, ops, p) * ops.m.ones_like(p)
+            if self.class_weights is not None:
+                mk = mk * ops.asarray(self.class_weights, like=p)
             return ops.sum(mk * (p - t) ** 2) / ops.sum(mk)
         return ops.mean((p - t) ** 2)
 
     __call__ = forward
+
+
+def _training_mask(criterion, mask, n_out, batch_shape, has_labels=True):
+    """The error mask the library gets for a batch: ``mask`` (B×T or
+    B×T×O) broadcast to B×T×O and times the criterion's class weights.
+    ``batch_shape`` is (B, T); returns None when there is nothing to apply."""
+    cw = getattr(criterion, "class_weights", None)
+    if mask is None and cw is None:
+        return None
+    if isinstance(criterion, CrossEntropyLoss) and not has_labels:
+        raise errors.InvalidArgument("CrossEntropyLoss: class weights and masks apply to integer labels in "
+                                     "training (pass labels=, not soft targets)")
+    shape = tuple(batch_shape) + (int(n_out),)
+    _check_cw(cw, n_out)
+    ops = _Ops(False)
+    m = np.ones(shape) if mask is None else _step_mask(mask, shape, ops, None) * np.ones(shape)
+    if cw is not None:
+        m = m * cw
+    return np.ascontiguousarray(m)
 
 
 _CLASSES = {"fr": FiringRateLoss, "fr_dist": FiringRateDistLoss, "rnn_conn": RNNConnectivityLoss,

@@ -594,6 +594,7 @@ class _CTRNNBase:
         self._sync()
         obj = _objective_of(criterion, self)
         u, tg, mk, lb = self._batch_arrays(x, target, mask, labels)
+        mk = self._criterion_mask(criterion, u, mk, lb)
         self.native.set("seed", int(self._noise_rng.integers(0, 2**53)))
         terms = self.native.gradient(obj, u, tg, mk, lb)
         return self.native.grads(), terms
@@ -608,6 +609,13 @@ class _CTRNNBase:
             return a
         return bf(x), bf(target), bf(mask), bf(labels, True)
 
+    def _criterion_mask(self, criterion, u, mk, lb):
+        """The batch mask checked (B×T or B×T×O) and times the criterion's class weights."""
+        from .criterion import _training_mask
+        if u is None or np.ndim(u) != 3 or (mk is None and getattr(criterion, "class_weights", None) is None):
+            return mk
+        return _training_mask(criterion, mk, self.native.dims[2], np.shape(u)[:2], has_labels=lb is not None)
+
     def train_steps(self, x, target=None, criterion=None, optimizer=None, n_updates=1, mask=None,
                     labels=None):
         """``n_updates`` native optimiser steps on one batch; returns the last terms."""
@@ -617,6 +625,7 @@ class _CTRNNBase:
         obj = _objective_of(criterion, self)
         opt = _optimizer_of(optimizer, self)
         u, tg, mk, lb = self._batch_arrays(x, target, mask, labels)
+        mk = self._criterion_mask(criterion, u, mk, lb)
         try:
             _, terms = self.native.train(obj, opt, u, tg, mk, lb, n_updates=n_updates)
         finally:

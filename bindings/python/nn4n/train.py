@@ -88,7 +88,7 @@ def fit(model, data, target=None, criterion=None, optimizer=None, n_updates=1000
     update or chunk), ``terms`` (the last terms), ``updates``, ``seconds``,
     ``interrupted``.
     """
-    from .criterion import _objective_of
+    from .criterion import _objective_of, _training_mask
     from .optim import _optimizer_of
     net = model
     native = model.native if hasattr(model, "native") else model
@@ -112,6 +112,9 @@ def fit(model, data, target=None, criterion=None, optimizer=None, n_updates=1000
                 if hasattr(net, "_batch_arrays"):
                     u, tg, mk, lb = net._batch_arrays(u, tg, mk, lb)
                 k = min(chunk, n_updates - done)
+            if u is not None and np.ndim(u) == 3 and (mk is not None or getattr(criterion, "class_weights", None)
+                                                      is not None):
+                mk = _training_mask(criterion, mk, native.dims[2], np.shape(u)[:2], has_labels=lb is not None)
             box = _run_cancellable(native, lambda: native.train(obj, opt, u, tg, mk, lb, n_updates=k))
             if "error" in box:
                 err = box["error"]
