@@ -95,9 +95,11 @@
  *   later call on it except *_free returns NN4N_ERR_INTERNAL.
  *
  * Process. The library contains a Go runtime: load it once per process and
- *   never unload it (no dlclose, no unloadlibrary). Do not fork after
- *   loading it (use spawn). Signal handlers installed by the host after
- *   loading need SA_ONSTACK.
+ *   never unload it (no dlclose, no unloadlibrary). In a child forked
+ *   after loading, every call returns NN4N_ERR_FORK at once (load or
+ *   create models after fork, or use posix_spawn/exec). Signal handlers
+ *   installed by the host after loading need SA_ONSTACK. See "Real-time
+ *   hosts" below.
  */
 #ifndef NN4N_H
 #define NN4N_H
@@ -151,6 +153,12 @@ extern "C" {
 /* The computation failed on valid arguments (e.g. an objective whose error
  * mask selects nothing, an eigenvalue decomposition that did not converge). */
 #define NN4N_ERR_NUMERIC 13
+/* The process is a child forked after the library was loaded: the Go
+ * runtime does not survive fork(), so every call except nn4n_last_error,
+ * nn4n_status_name and the version numbers returns this at once (without
+ * entering Go; the last error names the fix: load or create models after
+ * fork, or start workers with posix_spawn/exec). */
+#define NN4N_ERR_FORK 15
 
 /* ------------------------------------------------------------- constants */
 
