@@ -361,6 +361,15 @@ int32_t nn4n_model_forward(uint64_t model, const double* input, int64_t input_le
 int32_t nn4n_model_step(uint64_t model, int64_t batch, double* state, int64_t state_len, const double* input,
                         int64_t input_len, double* rates, int64_t rates_len, double* outputs, int64_t outputs_len);
 
+/* nn4n_model_step_f32 is nn4n_model_step with float (32-bit) state, input,
+ * rates and outputs, for models of precision NN4N_FLOAT32 (a float64 model
+ * gives NN4N_ERR_INVALID_ARGUMENT): no value is converted, the state is
+ * advanced in place. Given the same float32 values it returns bit for bit
+ * what nn4n_model_step returns on that model. A non-finite input or state
+ * gives NN4N_ERR_NOT_FINITE. */
+int32_t nn4n_model_step_f32(uint64_t model, int64_t batch, float* state, int64_t state_len, const float* input,
+                            int64_t input_len, float* rates, int64_t rates_len, float* outputs, int64_t outputs_len);
+
 /* nn4n_model_gradient runs the batch forward, evaluates the objective and
  * back-propagates through time, storing the gradients in the model (read
  * them with nn4n_model_get_grad) and the objective's terms (read them with

@@ -118,6 +118,12 @@ int32_t nn4n_model_step(uint64_t model, int64_t batch, double* state, int64_t st
 	return nn4ngo_model_step(model, batch, state, state_len, input, input_len, rates, rates_len, outputs, outputs_len);
 }
 
+int32_t nn4ngo_model_step_f32(uint64_t model, int64_t batch, float* state, int64_t state_len, const float* input, int64_t input_len, float* rates, int64_t rates_len, float* outputs, int64_t outputs_len);
+int32_t nn4n_model_step_f32(uint64_t model, int64_t batch, float* state, int64_t state_len, const float* input, int64_t input_len, float* rates, int64_t rates_len, float* outputs, int64_t outputs_len) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_model_step_f32");
+	return nn4ngo_model_step_f32(model, batch, state, state_len, input, input_len, rates, rates_len, outputs, outputs_len);
+}
+
 int32_t nn4ngo_model_gradient(uint64_t model, uint64_t objective, const double* input, int64_t input_len, const double* target, int64_t target_len, const double* mask, int64_t mask_len, const double* labels, int64_t labels_len, int64_t batch, int64_t steps);
 int32_t nn4n_model_gradient(uint64_t model, uint64_t objective, const double* input, int64_t input_len, const double* target, int64_t target_len, const double* mask, int64_t mask_len, const double* labels, int64_t labels_len, int64_t batch, int64_t steps) {
 	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_model_gradient");
