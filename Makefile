@@ -41,11 +41,21 @@ all: $(STAMP) lib
 
 lib: $(LIB)
 
+# The library is linked in two parts (tools/gen_shim.py): ./capi as a Go
+# c-archive whose exports objcopy renames nn4n_X -> nn4ngo_X, and capi/shim/,
+# the C entry points nn4n_X that refuse to enter Go in a forked child
+# (NN4N_ERR_FORK) and otherwise call nn4ngo_X. Only nn4n_* is exported.
 # The cgo-generated header is deleted: include/nn4n.h is the only header.
-$(LIB): $(STAMP) $(GO_SRC)
+$(LIB): $(STAMP) $(GO_SRC) $(wildcard capi/shim/*)
 	@mkdir -p build
-	$(GO) build -buildmode=c-shared -trimpath -ldflags "$(LDFLAGS)" -o $@ ./capi
-	rm -f build/libnn4n.h
+	python3 tools/gen_shim.py --check
+	$(GO) build -buildmode=c-archive -trimpath -ldflags "$(LDFLAGS)" -o build/libnn4n_go.a ./capi
+	objcopy --redefine-syms=capi/shim/renames.txt build/libnn4n_go.a build/libnn4n_go.renamed.a
+	printf '{ global: nn4n_*; local: *; };\n' > build/libnn4n.map
+	$(CC) -shared -fPIC -O2 -s -Iinclude -o $@ -Wl,-soname,$(SONAME) -Wl,-z,nodelete \
+		-Wl,--version-script=build/libnn4n.map capi/shim/fork.c capi/shim/shim_gen.c \
+		-Wl,--whole-archive build/libnn4n_go.renamed.a -Wl,--no-whole-archive -lopenblas -lpthread -lm
+	rm -f build/libnn4n.h build/libnn4n_go.h build/libnn4n_go.a build/libnn4n_go.renamed.a
 	cp include/nn4n.h build/nn4n.h
 	ln -sf libnn4n.so build/$(SONAME)
 

@@ -11,6 +11,7 @@
 
 typedef const char nn4n_cchar;
 typedef const double nn4n_cdouble;
+typedef const float nn4n_cfloat;
 
 __attribute__((visibility("hidden"))) void nn4n_capi_set_error(const char* msg, size_t n);
 __attribute__((visibility("hidden"))) void nn4n_capi_clear_error(void);

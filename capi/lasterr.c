@@ -90,6 +90,7 @@ static const char* const status_names[] = {
 	"NN4N_ERR_BUFFER_TOO_SMALL",
 	"NN4N_ERR_STATE",
 	"NN4N_ERR_NUMERIC",
+	[15] = "NN4N_ERR_FORK",
 };
 
 const char* nn4n_status_name(int32_t code) {
@@ -99,7 +100,7 @@ const char* nn4n_status_name(int32_t code) {
 	if (code < 0 || code >= (int32_t)(sizeof status_names / sizeof status_names[0])) {
 		return "NN4N_ERR_UNKNOWN_STATUS";
 	}
-	return status_names[code];
+	return status_names[code] != NULL ? status_names[code] : "NN4N_ERR_UNKNOWN_STATUS";
 }
 
 int32_t nn4n_abi_version(void) { return NN4N_ABI_VERSION; }

@@ -300,6 +300,28 @@ func (m *Model) forwardInto(dst *Trajectory, b *Batch, history bool) error {
 // outputs when non-nil. r_{t−1} is taken as f(x_{t−1}). Noise follows the
 // training mode. Step allocates nothing once its buffers have grown to nb.
 func (m *Model) Step(nb int, x, u, r, y []float64) error {
+	if err := checkStep(m, nb, x, u, r, y); err != nil {
+		return err
+	}
+	m.run.step(m, nb, x, u, r, y)
+	return nil
+}
+
+// StepF32 is Step with float32 states, inputs, rates and outputs, for
+// models of precision Float32 (ErrPrecision otherwise): the state is
+// advanced in place and no value is converted.
+func (m *Model) StepF32(nb int, x, u, r, y []float32) error {
+	if m.cfg.Precision != Float32 {
+		return fmt.Errorf("ctrnn: StepF32 on a float64 model: set precision float32 or use Step")
+	}
+	if err := checkStep(m, nb, x, u, r, y); err != nil {
+		return err
+	}
+	m.run.step32(m, nb, x, u, r, y)
+	return nil
+}
+
+func checkStep[S float32 | float64](m *Model, nb int, x, u, r, y []S) error {
 	i, n, o := m.Dims()
 	switch {
 	case nb < 1:
@@ -313,12 +335,15 @@ func (m *Model) Step(nb int, x, u, r, y []float64) error {
 	case y != nil && len(y) != nb*o:
 		return fmt.Errorf("ctrnn: output buffer has %d values, want %d", len(y), nb*o)
 	}
-	if k := firstNonFinite(u); k >= 0 {
-		return fmt.Errorf("ctrnn: input[%d] = %v is not finite", k, u[k])
+	for k, v := range u {
+		if v-v != 0 {
+			return fmt.Errorf("ctrnn: input[%d] = %v is not finite", k, v)
+		}
 	}
-	if k := firstNonFinite(x); k >= 0 {
-		return fmt.Errorf("ctrnn: state[%d] = %v is not finite", k, x[k])
+	for k, v := range x {
+		if v-v != 0 {
+			return fmt.Errorf("ctrnn: state[%d] = %v is not finite", k, v)
+		}
 	}
-	m.run.step(m, nb, x, u, r, y)
 	return nil
 }

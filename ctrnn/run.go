@@ -24,6 +24,8 @@ type runner interface {
 	inputGrads(gu, gx0 []float64)
 	// step advances nb states by one step for a simulator.
 	step(m *Model, nb int, x, u, r, y []float64)
+	// step32 is step with float32 states, inputs and outputs.
+	step32(m *Model, nb int, x, u, r, y []float32)
 }
 
 // batchRunner splits each batch between workers, one engine per block of
@@ -220,7 +222,13 @@ func (r *batchRunner[T]) backward(m *Model, g *ObjectiveGrad, lambdaOmega float6
 	return omega
 }
 
-func (e *batchRunner[T]) step(m *Model, nb int, x, u, r, y []float64) {
+func (e *batchRunner[T]) step(m *Model, nb int, x, u, r, y []float64) { stepIO(e, m, nb, x, u, r, y) }
+
+func (e *batchRunner[T]) step32(m *Model, nb int, x, u, r, y []float32) { stepIO(e, m, nb, x, u, r, y) }
+
+// stepIO is Step with I/O of element type S; when S is the compute type T
+// the state is read in place and nothing is converted.
+func stepIO[T, S linalg.Float](e *batchRunner[T], m *Model, nb int, x, u, r, y []S) {
 	if m.stale {
 		e.load(m)
 		e.sim.stale = true
@@ -262,16 +270,21 @@ func (e *batchRunner[T]) step(m *Model, nb int, x, u, r, y []float64) {
 		}
 		s.stale = false
 	}
-	s.x, s.z, s.next = grow(s.x, nb*nN), grow(s.z, nb*nz), grow(s.next, nb*nN)
+	s.z, s.next = grow(s.z, nb*nz), grow(s.next, nb*nN)
 	s.a, s.y = grow(s.a, nb*nO), grow(s.y, nb*nO)
-	convert(s.x, x)
+	sx, same := any(x).([]T)
+	if !same {
+		s.x = grow(s.x, nb*nN)
+		convert(s.x, x)
+		sx = s.x
+	}
 	noise := m.training
 	for b := 0; b < nb; b++ {
 		// z = [f(x) | u | 0], u with pycog's baseline, noise and
 		// rectification.
 		zr, ur := s.z[b*nz+nN:b*nz+nN+nI], u[b*nI:(b+1)*nI]
 		clear(s.z[b*nz+nN+nI : (b+1)*nz])
-		activate(e.act, s.x[b*nN:(b+1)*nN], s.z[b*nz:b*nz+nN])
+		activate(e.act, sx[b*nN:(b+1)*nN], s.z[b*nz:b*nz+nN])
 		convert(zr, ur)
 		if e.inputOn {
 			for k, v := range zr {
@@ -285,7 +298,7 @@ func (e *batchRunner[T]) step(m *Model, nb int, x, u, r, y []float64) {
 		// next = α⊙(b + σ_pre ξ) + √(2α)σ_rec η + (1−α)⊙x, then + w·z
 		row := s.next[b*nN : (b+1)*nN]
 		clear(row)
-		leak(row, s.x[b*nN:(b+1)*nN], e.alpha, e.bias, e.keep)
+		leak(row, sx[b*nN:(b+1)*nN], e.alpha, e.bias, e.keep)
 		if noise {
 			for j := range row {
 				row[j] += e.pre[j]*T(m.rng.NormFloat64()) + e.rec[j]*T(m.rng.NormFloat64())

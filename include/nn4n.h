@@ -95,9 +95,11 @@
  *   later call on it except *_free returns NN4N_ERR_INTERNAL.
  *
  * Process. The library contains a Go runtime: load it once per process and
- *   never unload it (no dlclose, no unloadlibrary). Do not fork after
- *   loading it (use spawn). Signal handlers installed by the host after
- *   loading need SA_ONSTACK.
+ *   never unload it (no dlclose, no unloadlibrary). In a child forked
+ *   after loading, every call returns NN4N_ERR_FORK at once (load or
+ *   create models after fork, or use posix_spawn/exec). Signal handlers
+ *   installed by the host after loading need SA_ONSTACK. See "Real-time
+ *   hosts" below.
  */
 #ifndef NN4N_H
 #define NN4N_H
@@ -151,6 +153,12 @@ extern "C" {
 /* The computation failed on valid arguments (e.g. an objective whose error
  * mask selects nothing, an eigenvalue decomposition that did not converge). */
 #define NN4N_ERR_NUMERIC 13
+/* The process is a child forked after the library was loaded: the Go
+ * runtime does not survive fork(), so every call except nn4n_last_error,
+ * nn4n_status_name and the version numbers returns this at once (without
+ * entering Go; the last error names the fix: load or create models after
+ * fork, or start workers with posix_spawn/exec). */
+#define NN4N_ERR_FORK 15
 /* The call would allocate more than the library's memory limit (see
  * nn4n_set_memory_limit); nothing was allocated. The message names the
  * bytes needed and the limit. */
@@ -369,6 +377,15 @@ int32_t nn4n_model_forward(uint64_t model, const double* input, int64_t input_le
  * "x0") to reproduce nn4n_model_forward step by step. */
 int32_t nn4n_model_step(uint64_t model, int64_t batch, double* state, int64_t state_len, const double* input,
                         int64_t input_len, double* rates, int64_t rates_len, double* outputs, int64_t outputs_len);
+
+/* nn4n_model_step_f32 is nn4n_model_step with float (32-bit) state, input,
+ * rates and outputs, for models of precision NN4N_FLOAT32 (a float64 model
+ * gives NN4N_ERR_INVALID_ARGUMENT): no value is converted, the state is
+ * advanced in place. Given the same float32 values it returns bit for bit
+ * what nn4n_model_step returns on that model. A non-finite input or state
+ * gives NN4N_ERR_NOT_FINITE. */
+int32_t nn4n_model_step_f32(uint64_t model, int64_t batch, float* state, int64_t state_len, const float* input,
+                            int64_t input_len, float* rates, int64_t rates_len, float* outputs, int64_t outputs_len);
 
 /* nn4n_model_gradient runs the batch forward, evaluates the objective and
  * back-propagates through time, storing the gradients in the model (read

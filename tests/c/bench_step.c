@@ -51,6 +51,43 @@ int main(int argc, char** argv) {
 		qsort(t, (size_t)n, sizeof *t, by_value);
 		printf("bench: single steps %s: p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.1f us\n", prec ? "float32" : "float64",
 		       t[n / 2], t[n * 9 / 10], t[n * 99 / 100], t[n * 999 / 1000], t[n - 1]);
+		if (prec == NN4N_FLOAT32) {
+			/* float I/O: nn4n_model_step_f32, nothing converted. */
+			float xf[256] = {0}, uf[4] = {0.1f, 0.2f, 0.3f, 0.4f}, yf[2];
+			for (long k = 0; k < 1000; k++) nn4n_model_step_f32(m, 1, xf, 256, uf, 4, NULL, 0, yf, 2);
+			for (long k = 0; k < n; k++) {
+				double a = now();
+				if (nn4n_model_step_f32(m, 1, xf, 256, uf, 4, NULL, 0, yf, 2) != NN4N_OK) return 1;
+				t[k] = (now() - a) * 1e6;
+			}
+			qsort(t, (size_t)n, sizeof *t, by_value);
+			printf("bench: single steps float32 I/O (nn4n_model_step_f32): p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.1f us\n",
+			       t[n / 2], t[n * 9 / 10], t[n * 99 / 100], t[n * 999 / 1000], t[n - 1]);
+		}
+		/* Batch of 8 states per call against 8 single calls: per-state cost. */
+		{
+			double* xb = calloc(8 * 256, sizeof *xb);
+			double ub[32], yb[16];
+			if (xb == NULL) return 1;
+			for (int k = 0; k < 32; k++) ub[k] = 0.1 * (k % 4 + 1);
+			long nbat = n / 8 > 100 ? n / 8 : 100;
+			for (long k = 0; k < 100; k++) nn4n_model_step(m, 8, xb, 8 * 256, ub, 32, NULL, 0, yb, 16);
+			double a = now();
+			for (long k = 0; k < nbat; k++) {
+				if (nn4n_model_step(m, 8, xb, 8 * 256, ub, 32, NULL, 0, yb, 16) != NN4N_OK) return 1;
+			}
+			double batched = (now() - a) / (double)(8 * nbat);
+			a = now();
+			for (long k = 0; k < nbat; k++) {
+				for (int b = 0; b < 8; b++) {
+					if (nn4n_model_step(m, 1, xb + 256 * b, 256, ub + 4 * b, 4, NULL, 0, yb + 2 * b, 2) != NN4N_OK) return 1;
+				}
+			}
+			double single = (now() - a) / (double)(8 * nbat);
+			printf("bench: batch of 8 states %s: %.2f us/state batched, %.2f us/state as 8 single calls\n",
+			       prec ? "float32" : "float64", batched * 1e6, single * 1e6);
+			free(xb);
+		}
 		free(t);
 		int64_t cnt = 0;
 		t0 = now();

@@ -16,9 +16,10 @@ g++ -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c++ "$hdr" || er
 code=$(gcc -fpreprocessed -dD -E -P -x c "$hdr" 2>/dev/null | grep -v '^#define' || true)
 
 # Forbidden constructs anywhere in the code.
-for word in struct union enum bool _Bool typedef float long short unsigned signed size_t; do
+for word in struct union enum bool _Bool typedef long short unsigned signed size_t; do
 	if grep -qw "$word" <<<"$code"; then err "forbidden word '$word' in $hdr"; fi
 done
+grep -qP '\bfloat\b(?!\s*\*)' <<<"$code" && err "float other than float* in $hdr"
 grep -q '\.\.\.' <<<"$code" && err "varargs (...) in $hdr"
 grep -qE '\(\s*\*' <<<"$code" && err "function pointer in $hdr"
 grep -qE ':\s*[0-9]+\s*;' <<<"$code" && err "bit field in $hdr"
@@ -44,7 +45,7 @@ report=$(grep -v '^#' <<<"$code" | tr '\n' ' ' | sed 's/extern "C" {//; s/}//g' 
 		for (i = 1; i <= n; i++) {
 			q = ps[i]; sub(/^ +/, "", q); sub(/ +$/, "", q)
 			if (q != "void") sub(/ [a-z_0-9]+$/, "", q)
-			if (q !~ /^(int32_t|int64_t|uint64_t|double|const double\*|double\*|const char\*|char\*|int64_t\*|uint64_t\*|int32_t\*|void)$/)
+			if (q !~ /^(int32_t|int64_t|uint64_t|double|const double\*|double\*|const char\*|char\*|int64_t\*|uint64_t\*|int32_t\*|const float\*|float\*|void)$/)
 				print "bad " name " has a parameter of type \047" q "\047"
 		}
 		count++

@@ -62,6 +62,8 @@ build_tests() {
 	$CC $CFLAGS tests/c/test_abi.c $LINK -o $OUT/test_abi &&
 		$CC $CFLAGS tests/c/test_threads.c $LINK -o $OUT/test_threads &&
 		$CC $CFLAGS tests/c/test_leak.c $LINK -o $OUT/test_leak &&
+		$CC $CFLAGS tests/c/test_fork.c $LINK -o $OUT/test_fork &&
+		$CC $CFLAGS tests/c/test_step32.c $LINK -o $OUT/test_step32 &&
 		$CC $CFLAGS -fsanitize=leak tests/c/test_leak.c $LINK -o $OUT/test_leak_lsan &&
 		build_bench
 }
@@ -123,6 +125,9 @@ step abi $OUT/test_abi $OUT/scratch
 step numpy numpy_check
 step panic panic_suite
 step threads $OUT/test_threads
+step fork timeout 10 $OUT/test_fork
+step step32 $OUT/test_step32
+step shim python3 tools/gen_shim.py --check
 step tsan tsan_suite
 step race $GO test -race -count=1 -run 'TestConcurrent|TestStep' ./capi
 step cgocheck2 cgocheck2_suite

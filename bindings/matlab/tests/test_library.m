@@ -50,6 +50,8 @@ for k = 1:numel(ids)
 end
 expectTrue(strcmp(nn4n.errorId(16), 'nn4n:memory'), 'errorId(16)');
 expectTrue(strcmp(nn4n.errorId(99), 'nn4n:unknownStatus'), 'unknown');
+expectTrue(strcmp(nn4n.errorId(15), 'nn4n:fork'), 'errorId(15)');
+expectTrue(strcmp(nn4n.statusName(15), 'NN4N_ERR_FORK'), 'FORK');
 expectTrue(strcmp(nn4n.statusName(0), 'NN4N_OK'), 'OK');
 expectTrue(strcmp(nn4n.statusName(3), 'NN4N_ERR_SHAPE'), 'SHAPE');
 expectTrue(strcmp(nn4n.statusName(99), 'NN4N_ERR_UNKNOWN_STATUS'), 'unknown status');

@@ -142,11 +142,12 @@ class AbiMismatch(Nn4nError, ImportError):
 
 
 class ForkError(Nn4nError, RuntimeError):
-    """The library was used in a process forked after it was loaded.
+    """NN4N_ERR_FORK: the library was used in a process forked after it was loaded.
 
     The Go runtime inside libnn4n does not survive fork(); use the
     ``spawn`` or ``forkserver`` start method of multiprocessing.
     """
+    status = 15
 
 
 # Alias with the conventional spelling, without shadowing the builtin in
@@ -156,7 +157,7 @@ globals()["IOError"] = IOError_
 _BY_STATUS = {cls.status: cls for cls in (
     InvalidArgument, NullPointer, ShapeError, InvalidHandle, UnknownKey, NotFinite,
     IOError_, FormatError, Cancelled, InternalError, BufferTooSmall, StateError,
-    NumericError, MemoryLimitError)}
+    NumericError, MemoryLimitError, ForkError)}
 
 
 def error_for_status(status):
