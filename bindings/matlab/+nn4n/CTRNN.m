@@ -285,7 +285,12 @@ classdef CTRNN < nn4n.internal.Object
             %   update) and terms (a struct of every term of the last update,
             %   with grad_norm). Every constraint (masks, Dale) is re-applied
             %   after each update. Sequences are [I T B] / [O T B] MATLAB arrays,
-            %   the ABI's row-major B-by-T-by-I layout (no copy).
+            %   the ABI's row-major B-by-T-by-I layout (no copy). When after
+            %   training the output on the batch (noise off) varies less than
+            %   5 % of the target's standard deviation, the network is dead
+            %   (the units the readout reads have collapsed to rate ~0, and
+            %   the rectifier passes no gradient): train warns with the id
+            %   'nn4n:deadNetwork', naming the readout units' mean rate.
             [opts, order] = nn4n.internal.parseOptions(varargin, 'train');
             [objective, ownObj, rest] = obj.objectiveFrom(opts, order, true);
             cleanup = onCleanup(@() nn4n.CTRNN.freeIf(objective, ownObj));
@@ -314,6 +319,31 @@ classdef CTRNN < nn4n.internal.Object
                 info.loss = info.terms.total;
             end
             clear cleanup
+            if ~isempty(target)
+                obj.warnIfDead(u, target, done);
+            end
+        end
+
+        function warnIfDead(obj, u, target, done)
+            %WARNIFDEAD train's dead-network check (see help train).
+            sd = std(double(target(:)));
+            if sd == 0
+                return
+            end
+            was = obj.training;
+            obj.training = false;
+            [y, r] = obj.forward(u);
+            obj.training = was;
+            if std(y(:)) >= 0.05 * sd
+                return
+            end
+            read = any(obj.w_out_eff ~= 0, 1);
+            r = reshape(r, size(r, 1), []);
+            warning('nn4n:deadNetwork', ['train: after %d updates the output is nearly constant ' ...
+                '(std %.3g against the target''s %.3g): the network is dead; the %d units the ' ...
+                'readout reads have mean rate %.3g (the other units %.3g), and at rate 0 the ' ...
+                'rectifier passes no gradient. Lower ''lr'' (e.g. 1e-3) or reinitialise.'], ...
+                done, std(y(:)), sd, nnz(read), mean(mean(r(read, :))), mean(mean(r(~read, :))));
         end
 
         function [g, terms] = gradients(obj, u, target, varargin)
