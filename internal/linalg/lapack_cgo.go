@@ -2,8 +2,10 @@
 
 package linalg
 
+// The LAPACK routines come from the OpenBLAS the build links
+// (openblas_system.go or openblas_scipy.go).
+
 /*
-#cgo LDFLAGS: -lopenblas
 #include <stddef.h>
 void dgetrf_(int* m, int* n, double* a, int* lda, int* ipiv, int* info);
 void dgetrs_(char* trans, int* n, int* nrhs, double* a, int* lda, int* ipiv, double* b, int* ldb, int* info, size_t);
