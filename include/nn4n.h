@@ -98,8 +98,20 @@
  *   never unload it (no dlclose, no unloadlibrary). In a child forked
  *   after loading, every call returns NN4N_ERR_FORK at once (load or
  *   create models after fork, or use posix_spawn/exec). Signal handlers
- *   installed by the host after loading need SA_ONSTACK. See "Real-time
- *   hosts" below.
+ *   installed by the host after loading need SA_ONSTACK.
+ *
+ * Real-time hosts. Loading starts the Go runtime: a few threads (3-6,
+ *   scheduler, GC, sysmon) and Go's handlers for SIGSEGV, SIGBUS, SIGFPE,
+ *   SIGPIPE and SIGURG (a host that relies on SIGSEGV, e.g. a JVM, must
+ *   install its handler with SA_ONSTACK and chain). For a step loop call
+ *   nn4n_set_num_threads(1) first: the default lets a helper thread share
+ *   a single state's product, which on a loaded machine gave p99 latencies
+ *   of ~130 us against ~7 us with one thread (tests/c/bench_step.c, N=256,
+ *   float32, shared 2-core machine). A step loop from x0 agrees with
+ *   nn4n_model_forward within 1e-12·max(1,|v|) (float64) and 1e-5·max(1,|v|)
+ *   (float32) for every state and output v, not
+ *   bit for bit (ctrnn TestStepMatchesForward); batched and single steps
+ *   may also differ in the last bits.
  */
 #ifndef NN4N_H
 #define NN4N_H
@@ -374,7 +386,8 @@ int32_t nn4n_model_forward(uint64_t model, const double* input, int64_t input_le
  *   rates    out, nullable, batch×N: r_t
  *   outputs  out, nullable, batch×O: y_t
  * Noise follows "training". Start from state = x0 (nn4n_model_get_array
- * "x0") to reproduce nn4n_model_forward step by step. */
+ * "x0") to reproduce nn4n_model_forward step by step, to the tolerance
+ * stated under "Real-time hosts" (not bit for bit). */
 int32_t nn4n_model_step(uint64_t model, int64_t batch, double* state, int64_t state_len, const double* input,
                         int64_t input_len, double* rates, int64_t rates_len, double* outputs, int64_t outputs_len);
 
