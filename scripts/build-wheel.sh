@@ -52,6 +52,8 @@ VMAJOR=$(sed -n 's/^#define NN4N_VERSION_MAJOR \([0-9]*\)$/\1/p' include/nn4n.h)
 VMINOR=$(sed -n 's/^#define NN4N_VERSION_MINOR \([0-9]*\)$/\1/p' include/nn4n.h)
 VPATCH=$(sed -n 's/^#define NN4N_VERSION_PATCH \([0-9]*\)$/\1/p' include/nn4n.h)
 VERSION=$VMAJOR.$VMINOR.$VPATCH
+# Fixed timestamps in the zip entries (pip wheel and auditwheel read it).
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 1700000000)}
 export ZIG_GLOBAL_CACHE_DIR=$ROOT/build/zig-cache ZIG_LOCAL_CACHE_DIR=$ROOT/build/zig-cache
 CGO_ENABLED=1 GOARCH=amd64 CC="$VPY -m ziglang cc -target $ARCH-linux-gnu.$GLIBC" \
 CGO_CFLAGS="-O2 -include $ROOT/$W/scipy_prefix.h" CGO_LDFLAGS="-L$OBLIB" \
@@ -62,12 +64,13 @@ rm -f "$W/libnn4n.h"
 
 # 4. The wheel: py3-none (ctypes needs no CPython ABI), then repaired.
 cp -r bindings/python/. "$W/src/"
-rm -rf "$W/src/build" "$W/src/"*.egg-info
+rm -rf "$W/src/build" "$W/src/"*.egg-info "$W/src/tests"
+find "$W/src" -name __pycache__ -prune -exec rm -rf {} +
 cp "$W/libnn4n.so" "$W/src/nn4n/libnn4n.so"
 # The loader's mark of a wheel install (bindings/python/nn4n/_lib.py).
 printf '%s\n' "nn4n $VERSION wheel ($PLAT), built by scripts/build-wheel.sh" \
 	"OpenBLAS: ${PINS[0]} (grafted into nn4n.libs/ by auditwheel)" > "$W/src/nn4n/_wheel.txt"
-(cd "$W/src" && SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000} \
+(cd "$W/src" && \
 	"$VPY" -m pip wheel -q --no-deps --no-build-isolation -w "$ROOT/$W/raw" .)
 mkdir -p build/dist
 rm -f build/dist/nn4n-*.whl
