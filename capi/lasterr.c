@@ -90,6 +90,7 @@ static const char* const status_names[] = {
 	"NN4N_ERR_BUFFER_TOO_SMALL",
 	"NN4N_ERR_STATE",
 	"NN4N_ERR_NUMERIC",
+	"NN4N_ERR_RANGE",
 };
 
 const char* nn4n_status_name(int32_t code) {

@@ -2,6 +2,7 @@ package ctrnn
 
 import (
 	"fmt"
+	"github.com/nn4n/nn4n/internal/errs"
 	"math/rand/v2"
 
 	"github.com/nn4n/nn4n/optim"
@@ -195,14 +196,14 @@ func (m *Model) checkBatch(b *Batch) error {
 		return fmt.Errorf("ctrnn: input has %d values, want B×T×I = %d×%d×%d = %d", len(b.Input), b.B, b.T, i, want)
 	}
 	if k := firstNonFinite(b.Input); k >= 0 {
-		return fmt.Errorf("ctrnn: input[%d] = %v is not finite", k, b.Input[k])
+		return errs.New(errs.NotFinite, "ctrnn: input[%d] = %v is not finite", k, b.Input[k])
 	}
 	if b.X0 != nil {
 		if len(b.X0) != n && len(b.X0) != b.B*n {
 			return fmt.Errorf("ctrnn: initial state has %d values, want N = %d or B×N = %d", len(b.X0), n, b.B*n)
 		}
 		if k := firstNonFinite(b.X0); k >= 0 {
-			return fmt.Errorf("ctrnn: initial state[%d] = %v is not finite", k, b.X0[k])
+			return errs.New(errs.NotFinite, "ctrnn: initial state[%d] = %v is not finite", k, b.X0[k])
 		}
 	}
 	return nil
@@ -302,10 +303,10 @@ func (m *Model) Step(nb int, x, u, r, y []float64) error {
 		return fmt.Errorf("ctrnn: output buffer has %d values, want %d", len(y), nb*o)
 	}
 	if k := firstNonFinite(u); k >= 0 {
-		return fmt.Errorf("ctrnn: input[%d] = %v is not finite", k, u[k])
+		return errs.New(errs.NotFinite, "ctrnn: input[%d] = %v is not finite", k, u[k])
 	}
 	if k := firstNonFinite(x); k >= 0 {
-		return fmt.Errorf("ctrnn: state[%d] = %v is not finite", k, x[k])
+		return errs.New(errs.NotFinite, "ctrnn: state[%d] = %v is not finite", k, x[k])
 	}
 	m.run.step(m, nb, x, u, r, y)
 	return nil
