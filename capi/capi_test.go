@@ -25,6 +25,7 @@ const (
 	tInternal   = 10
 	tState      = 12
 	tNumeric    = 13
+	tRange      = 14
 )
 
 func newModel(t testing.TB, seed uint64) uint64 {
@@ -236,7 +237,7 @@ func FuzzSetters(f *testing.F) {
 		for i, b := range arr {
 			vals[i] = float64(int(b)-128) / 64
 		}
-		allowed := []int32{tOK, tInvalid, tShape, tUnknownKey, tNotFinite, tState}
+		allowed := []int32{tOK, tInvalid, tShape, tUnknownKey, tNotFinite, tState, tRange}
 		check := func(what string, st int32, msg string) {
 			if !slices.Contains(allowed, st) {
 				t.Fatalf("%s %s(%q): status %d: %s", kind, what, key, st, msg)

@@ -17,6 +17,7 @@ import (
 	"unsafe"
 
 	"github.com/nn4n/nn4n/ctrnn"
+	"github.com/nn4n/nn4n/internal/errs"
 	"github.com/nn4n/nn4n/loss"
 )
 
@@ -36,6 +37,7 @@ const (
 	stBufferTooSmall = C.NN4N_ERR_BUFFER_TOO_SMALL
 	stState          = C.NN4N_ERR_STATE
 	stNumeric        = C.NN4N_ERR_NUMERIC
+	stRange          = C.NN4N_ERR_RANGE
 )
 
 // Limits of nn4n.h.
@@ -60,21 +62,41 @@ func fail(code C.int32_t, format string, args ...any) error {
 	return &apiError{code: code, msg: fmt.Sprintf(format, args...)}
 }
 
-// classify maps an error from the Go packages to a status code.
+// errorKinds maps each kind of error of the Go packages to its status, in
+// the order classify tries them.
+var errorKinds = []struct {
+	kind   error
+	status C.int32_t
+}{
+	{errs.NotFinite, stNotFinite},
+	{errs.Shape, stShape},
+	{errs.UnknownKey, stUnknownKey},
+	{errs.Range, stRange},
+	{errs.ReadOnly, stInvalid},
+	{errs.State, stState},
+	{errs.Numeric, stNumeric},
+	{errs.Invalid, stInvalid},
+	{loss.ErrEmptyMask, stNumeric},
+	{ctrnn.ErrMemory, stMemory},
+}
+
+// classify maps an error from the Go packages to a status code: an
+// apiError carries its own, a kind of package errs (or a sentinel of
+// errorKinds) maps through the table, an fs.PathError is NN4N_ERR_IO and
+// any other error NN4N_ERR_INVALID_ARGUMENT.
 func classify(err error) C.int32_t {
 	var ae *apiError
-	var pe *fs.PathError
-	switch {
-	case errors.As(err, &ae):
+	if errors.As(err, &ae) {
 		return ae.code
-	case errors.Is(err, loss.ErrEmptyMask):
-		return stNumeric
-	case errors.Is(err, ctrnn.ErrMemory):
-		return stMemory
-	case errors.As(err, &pe):
+	}
+	for _, k := range errorKinds {
+		if errors.Is(err, k.kind) {
+			return k.status
+		}
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
 		return stIO
-	case strings.Contains(err.Error(), "not finite"):
-		return stNotFinite
 	}
 	return stInvalid
 }

@@ -90,6 +90,7 @@ static const char* const status_names[] = {
 	"NN4N_ERR_BUFFER_TOO_SMALL",
 	"NN4N_ERR_STATE",
 	"NN4N_ERR_NUMERIC",
+	[14] = "NN4N_ERR_RANGE",
 	[15] = "NN4N_ERR_FORK",
 };
 

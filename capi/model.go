@@ -21,8 +21,6 @@ type modelObj struct {
 	labels []int32 // reused label buffer
 }
 
-var modelOptionKeys = []string{"activation", "head", "dale", "precision", "init"}
-
 var gradKeys = []string{"w_in", "w_rec", "w_out", "b_in", "b_rec", "b_out", "alpha", "x0"}
 
 func (s *scope) model(h C.uint64_t) (*modelObj, error) {
@@ -113,83 +111,9 @@ func nn4n_model_free(h C.uint64_t) C.int32_t {
 	return s.run("nn4n_model_free", func() error { return free(h, kindModel) })
 }
 
-//export nn4n_model_set_f64
-func nn4n_model_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.int32_t {
-	var s scope
-	return s.run("nn4n_model_set_f64", func() error {
-		mo, k, err := keyed(s.model, h, key)
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(ctrnn.ScalarNames, k) {
-			return unknownKey("model setting", k, ctrnn.ScalarNames)
-		}
-		if err := finite(float64(value), k); err != nil {
-			return err
-		}
-		return mo.m.SetScalar(k, float64(value))
-	})
-}
-
-//export nn4n_model_get_f64
-func nn4n_model_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.int32_t {
-	var s scope
-	return s.run("nn4n_model_get_f64", func() error {
-		mo, k, err := keyed(s.model, h, key)
-		if err != nil {
-			return err
-		}
-		if value == nil {
-			return fail(stNull, "value (out) is NULL")
-		}
-		if !slices.Contains(ctrnn.ScalarNames, k) {
-			return unknownKey("model setting", k, ctrnn.ScalarNames)
-		}
-		v, err := mo.m.Scalar(k)
-		if err != nil {
-			return err
-		}
-		*value = C.double(v)
-		return nil
-	})
-}
-
-//export nn4n_model_set_str
-func nn4n_model_set_str(h C.uint64_t, key, value *C.nn4n_cchar) C.int32_t {
-	var s scope
-	return s.run("nn4n_model_set_str", func() error {
-		mo, k, err := keyed(s.model, h, key)
-		if err != nil {
-			return err
-		}
-		v, err := goString(value, "value")
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(modelOptionKeys, k) {
-			return unknownKey("named model setting", k, modelOptionKeys)
-		}
-		return mo.m.SetOption(k, v)
-	})
-}
-
-//export nn4n_model_get_str
-func nn4n_model_get_str(h C.uint64_t, key *C.nn4n_cchar, buf *C.char, n C.int64_t, needed *C.int64_t) C.int32_t {
-	var s scope
-	return s.run("nn4n_model_get_str", func() error {
-		mo, k, err := keyed(s.model, h, key)
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(modelOptionKeys, k) {
-			return unknownKey("named model setting", k, modelOptionKeys)
-		}
-		v, err := mo.m.Option(k)
-		if err != nil {
-			return err
-		}
-		return putString(v, buf, n, needed)
-	})
+func (mo *modelObj) settings() (settings, error) {
+	m := mo.m
+	return funcs{m.Scalar, m.SetScalar, m.Option, m.SetOption, ctrnn.KeyInfo}, nil
 }
 
 func (mo *modelObj) shape(k string) (int, int, error) {

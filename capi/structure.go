@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nn4n/nn4n/internal/errs"
+	"github.com/nn4n/nn4n/internal/keys"
 	"github.com/nn4n/nn4n/structure"
 )
 
@@ -27,6 +29,18 @@ type structureObj struct {
 }
 
 var structureKinds = []string{"multi_area", "multi_area_ei", "random_input", "multi_io", "pycog"}
+
+// structureMakers set the default configuration of each kind.
+var structureMakers = map[string]func(so *structureObj){
+	structureKinds[0]: func(so *structureObj) { c := structure.DefaultMultiArea(so.i, so.n, so.o); so.ma = &c },
+	structureKinds[1]: func(so *structureObj) {
+		c := structure.DefaultMultiAreaEI(so.i, so.n, so.o)
+		so.ei, so.ma = &c, &c.MultiAreaConfig
+	},
+	structureKinds[2]: func(so *structureObj) { c := structure.DefaultRandomInput(so.i, so.n, so.o); so.ri = &c },
+	structureKinds[3]: func(so *structureObj) { c := structure.DefaultMultiIO(so.i, so.n, so.o); so.io = &c },
+	structureKinds[4]: func(so *structureObj) { c := structure.DefaultPycog(so.i, so.n, so.o); so.pc = &c },
+}
 
 var structureMaskKeys = []string{"input_mask", "hidden_mask", "readout_mask", "input_sign", "hidden_sign", "readout_sign", "unit_sign", "hidden_scale"}
 
@@ -69,25 +83,11 @@ func nn4n_structure_create(kind *C.nn4n_cchar, nIn, nHid, nOut C.int64_t, out *C
 			return err
 		}
 		so := &structureObj{kind: k, i: i, n: n, o: o}
-		switch k {
-		case "multi_area":
-			c := structure.DefaultMultiArea(i, n, o)
-			so.ma = &c
-		case "multi_area_ei":
-			c := structure.DefaultMultiAreaEI(i, n, o)
-			so.ei, so.ma = &c, &c.MultiAreaConfig
-		case "random_input":
-			c := structure.DefaultRandomInput(i, n, o)
-			so.ri = &c
-		case "multi_io":
-			c := structure.DefaultMultiIO(i, n, o)
-			so.io = &c
-		case "pycog":
-			c := structure.DefaultPycog(i, n, o)
-			so.pc = &c
-		default:
+		mk, ok := structureMakers[k]
+		if !ok {
 			return unknownKey("structure kind", k, structureKinds)
 		}
+		mk(so)
 		return putHandle(out, kindStructure, so)
 	})
 }
@@ -98,177 +98,112 @@ func nn4n_structure_free(h C.uint64_t) C.int32_t {
 	return s.run("nn4n_structure_free", func() error { return free(h, kindStructure) })
 }
 
-// scalar returns the address of a numeric key: a float, an int, a flag or
-// a seed; exactly one is non-nil.
-func (so *structureObj) scalar(k string) (f *float64, i *int, b *bool, seed *uint64, keys []string) {
-	switch {
-	case so.ma != nil:
-		keys = []string{"n_areas", "no_autapses", "seed"}
-		switch k {
-		case "n_areas":
-			i = &so.ma.NAreas
-		case "no_autapses":
-			b = &so.ma.NoAutapses
-		case "seed":
-			seed = &so.ma.Seed
-		}
-		if so.ei != nil {
-			keys = append(keys, "inh_readout")
-			if k == "inh_readout" {
-				b = &so.ei.InhReadout
-			}
-		}
-	case so.ri != nil:
-		keys = []string{"input_spar", "readout_spar", "hidden_spar", "overlap", "seed"}
-		switch k {
-		case "input_spar":
-			f = &so.ri.InputSpar
-		case "readout_spar":
-			f = &so.ri.ReadoutSpar
-		case "hidden_spar":
-			f = &so.ri.HiddenSpar
-		case "overlap":
-			b = &so.ri.Overlap
-		case "seed":
-			seed = &so.ri.Seed
-		}
-	case so.pc != nil:
-		keys = []string{"exc_frac", "no_ei", "sparse", "p_exc", "p_inh", "allow_self", "exc_readout", "seed"}
-		switch k {
-		case "exc_frac":
-			f = &so.pc.ExcFrac
-		case "no_ei":
-			b = &so.pc.NoEI
-		case "sparse":
-			b = &so.pc.Sparse
-		case "p_exc":
-			f = &so.pc.PExc
-		case "p_inh":
-			f = &so.pc.PInh
-		case "allow_self":
-			b = &so.pc.AllowSelf
-		case "exc_readout":
-			b = &so.pc.ExcReadout
-		case "seed":
-			seed = &so.pc.Seed
-		}
+type structureKey = keys.Key[structureObj]
+
+// changes wraps a setter: any change drops the built structure.
+func changes(set func(*structureObj, float64)) func(*structureObj, float64) error {
+	return func(so *structureObj, v float64) error {
+		set(so, v)
+		so.built = nil
+		return nil
 	}
-	return
 }
 
-//export nn4n_structure_set_f64
-func nn4n_structure_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.int32_t {
-	var s scope
-	return s.run("nn4n_structure_set_f64", func() error {
-		so, k, err := keyed(s.structure, h, key)
-		if err != nil {
-			return err
-		}
-		v := float64(value)
-		f, i, b, seed, keys := so.scalar(k)
-		switch {
-		case f == nil && i == nil && b == nil && seed == nil:
-			return unknownKey(so.kind+" numeric key", k, keys)
-		}
-		if err := finite(v, k); err != nil {
-			return err
-		}
-		switch {
-		case f != nil:
-			*f = v
-		case i != nil:
-			if err := set(i)(integer(k, v, 0, maxDim)); err != nil {
-				return err
-			}
-		case b != nil:
-			if err := set(b)(flag(k, v)); err != nil {
-				return err
-			}
-		default:
-			n, err := integer(k, v, 0, maxSeed)
-			if err != nil {
-				return err
-			}
-			*seed = uint64(n)
-		}
-		so.built = nil
-		return nil
-	})
+func structReal(name, def, doc string, f func(*structureObj) *float64) structureKey {
+	return structureKey{Name: name, Type: keys.F64, Default: def, Doc: doc,
+		Get: func(so *structureObj) float64 { return *f(so) },
+		Set: changes(func(so *structureObj, v float64) { *f(so) = v })}
 }
 
-//export nn4n_structure_get_f64
-func nn4n_structure_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.int32_t {
-	var s scope
-	return s.run("nn4n_structure_get_f64", func() error {
-		so, k, err := keyed(s.structure, h, key)
-		if err != nil {
-			return err
-		}
-		if value == nil {
-			return fail(stNull, "value (out) is NULL")
-		}
-		var v float64
-		switch k {
-		case "inputs":
-			v = float64(so.i)
-		case "units":
-			v = float64(so.n)
-		case "outputs":
-			v = float64(so.o)
-		case "built":
-			v = boolf(so.built != nil)
-		default:
-			if k == "n_areas" && so.built != nil {
-				v = float64(so.built.NAreas())
-				break
-			}
-			f, i, b, seed, keys := so.scalar(k)
-			switch {
-			case f != nil:
-				v = *f
-			case i != nil:
-				v = float64(*i)
-			case b != nil:
-				v = boolf(*b)
-			case seed != nil:
-				v = float64(*seed)
-			case k == "n_areas":
-				return fail(stState, "n_areas is known after nn4n_structure_build")
-			default:
-				return unknownKey(so.kind+" numeric key", k, append([]string{"inputs", "units", "outputs", "built", "n_areas"}, keys...))
-			}
-		}
-		*value = C.double(v)
-		return nil
-	})
+func structFlag(name, doc string, f func(*structureObj) *bool) structureKey {
+	return keys.Flag(structureKey{Name: name, Type: keys.F64, Default: "(kind default)", Doc: doc,
+		Get: func(so *structureObj) float64 { return boolf(*f(so)) },
+		Set: changes(func(so *structureObj, v float64) { *f(so) = v == 1 })})
 }
 
-//export nn4n_structure_set_str
-func nn4n_structure_set_str(h C.uint64_t, key, value *C.nn4n_cchar) C.int32_t {
-	var s scope
-	return s.run("nn4n_structure_set_str", func() error {
-		so, k, err := keyed(s.structure, h, key)
-		if err != nil {
-			return err
+func structSeed(f func(*structureObj) *uint64) structureKey {
+	return structureKey{Name: "seed", Type: keys.F64, Default: "(kind default)", Doc: "seed of the generator", Int: true, Lo: 0, Hi: maxSeed,
+		Get: func(so *structureObj) float64 { return float64(*f(so)) },
+		Set: changes(func(so *structureObj, v float64) { *f(so) = uint64(v) })}
+}
+
+func structDim(name, doc string, get func(*structureObj) float64) structureKey {
+	return structureKey{Name: name, Type: keys.F64, ReadOnly: true, Doc: doc, Get: get}
+}
+
+// builtAreas reads n_areas of a kind that does not set it.
+var builtAreas = structureKey{Name: "n_areas", Type: keys.F64, ReadOnly: true, Doc: "number of areas (known after nn4n_structure_build)",
+	Read: func(so *structureObj) (float64, error) {
+		if so.built == nil {
+			return 0, errs.New(errs.State, "n_areas is known after nn4n_structure_build")
 		}
-		v, err := goString(value, "value")
-		if err != nil {
-			return err
-		}
-		if so.ma == nil || k != "area_names" {
-			var keys []string
-			if so.ma != nil {
-				keys = []string{"area_names"}
+		return float64(so.built.NAreas()), nil
+	}}
+
+// structureCommon are the keys of every structure kind.
+var structureCommon = []structureKey{
+	structDim("inputs", "number of inputs", func(so *structureObj) float64 { return float64(so.i) }),
+	structDim("units", "number of hidden units", func(so *structureObj) float64 { return float64(so.n) }),
+	structDim("outputs", "number of outputs", func(so *structureObj) float64 { return float64(so.o) }),
+	structDim("built", "1 once nn4n_structure_build has run (a change resets it)", func(so *structureObj) float64 { return boolf(so.built != nil) }),
+}
+
+func structureTable(kind string, ks ...structureKey) *keys.Table[structureObj] {
+	return &keys.Table[structureObj]{Kind: kind + " structure", Keys: append(slices.Clone(structureCommon), ks...)}
+}
+
+var multiAreaKeys = []structureKey{
+	{Name: "n_areas", Type: keys.F64, Default: "(kind default)", Doc: "number of areas", Int: true, Lo: 0, Hi: maxDim,
+		Get: func(so *structureObj) float64 {
+			if so.built != nil {
+				return float64(so.built.NAreas())
 			}
-			return unknownKey(so.kind+" str key", k, keys)
-		}
-		so.ma.AreaNames = nil
-		if v != "" {
-			so.ma.AreaNames = strings.Split(v, ",")
-		}
-		so.built = nil
-		return nil
-	})
+			return float64(so.ma.NAreas)
+		},
+		Set: changes(func(so *structureObj, v float64) { so.ma.NAreas = int(v) })},
+	structFlag("no_autapses", "no self-connections", func(so *structureObj) *bool { return &so.ma.NoAutapses }),
+	structSeed(func(so *structureObj) *uint64 { return &so.ma.Seed }),
+	{Name: "area_names", Type: keys.Str, Default: "", Doc: "comma-separated area names",
+		GetStr: func(so *structureObj) string { return strings.Join(so.ma.AreaNames, ",") },
+		SetStr: func(so *structureObj, v string) error {
+			so.ma.AreaNames = nil
+			if v != "" {
+				so.ma.AreaNames = strings.Split(v, ",")
+			}
+			so.built = nil
+			return nil
+		}},
+}
+
+// structureTables are the key tables of the structure kinds.
+var structureTables = map[string]*keys.Table[structureObj]{
+	structureKinds[0]: structureTable(structureKinds[0], multiAreaKeys...),
+	structureKinds[1]: structureTable(structureKinds[1], append(slices.Clone(multiAreaKeys),
+		structFlag("inh_readout", "inhibitory units feed the readout", func(so *structureObj) *bool { return &so.ei.InhReadout }))...),
+	structureKinds[2]: structureTable(structureKinds[2], builtAreas,
+		structReal("input_spar", "(kind default)", "sparsity of the input weights", func(so *structureObj) *float64 { return &so.ri.InputSpar }),
+		structReal("readout_spar", "(kind default)", "sparsity of the readout weights", func(so *structureObj) *float64 { return &so.ri.ReadoutSpar }),
+		structReal("hidden_spar", "(kind default)", "sparsity of the hidden weights", func(so *structureObj) *float64 { return &so.ri.HiddenSpar }),
+		structFlag("overlap", "input and readout units may overlap", func(so *structureObj) *bool { return &so.ri.Overlap }),
+		structSeed(func(so *structureObj) *uint64 { return &so.ri.Seed })),
+	structureKinds[3]: structureTable(structureKinds[3], builtAreas),
+	structureKinds[4]: structureTable(structureKinds[4], builtAreas,
+		structReal("exc_frac", "(kind default)", "fraction of excitatory units", func(so *structureObj) *float64 { return &so.pc.ExcFrac }),
+		structFlag("no_ei", "no E/I split", func(so *structureObj) *bool { return &so.pc.NoEI }),
+		structFlag("sparse", "sparse recurrent connectivity", func(so *structureObj) *bool { return &so.pc.Sparse }),
+		structReal("p_exc", "(kind default)", "connection probability from excitatory units", func(so *structureObj) *float64 { return &so.pc.PExc }),
+		structReal("p_inh", "(kind default)", "connection probability from inhibitory units", func(so *structureObj) *float64 { return &so.pc.PInh }),
+		structFlag("allow_self", "allow self-connections", func(so *structureObj) *bool { return &so.pc.AllowSelf }),
+		structFlag("exc_readout", "only excitatory units feed the readout", func(so *structureObj) *bool { return &so.pc.ExcReadout }),
+		structSeed(func(so *structureObj) *uint64 { return &so.pc.Seed })),
+}
+
+func (so *structureObj) settings() (settings, error) {
+	t, ok := structureTables[so.kind]
+	if !ok {
+		return nil, fail(stInternal, "no key table for structure kind %q", so.kind)
+	}
+	return bind(t, so), nil
 }
 
 func ints(key string, v []float64, lo, hi float64) ([]int, error) {

@@ -8,8 +8,11 @@ import "C"
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
+	"github.com/nn4n/nn4n/internal/errs"
+	"github.com/nn4n/nn4n/internal/keys"
 	"github.com/nn4n/nn4n/task"
 )
 
@@ -24,8 +27,6 @@ type taskObj struct {
 
 const conditionColumns = C.NN4N_TASK_CONDITION_COLUMNS
 
-var taskOptionKeys = []string{"dt", "baseline", "tau_in", "sigma_in", "test"}
-var taskReadKeys = []string{"inputs", "outputs", "n_units", "minibatch", "n_validation", "catch_prob", "threshold", "n_conditions", "steps"}
 var taskArrayKeys = []string{"input", "target", "mask", "conditions"}
 
 func (s *scope) task(h C.uint64_t) (*taskObj, error) {
@@ -69,101 +70,64 @@ func nn4n_task_free(h C.uint64_t) C.int32_t {
 	return s.run("nn4n_task_free", func() error { return free(h, kindTask) })
 }
 
-//export nn4n_task_set_f64
-func nn4n_task_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.int32_t {
-	var s scope
-	return s.run("nn4n_task_set_f64", func() error {
-		to, k, err := keyed(s.task, h, key)
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(taskOptionKeys, k) {
-			if slices.Contains(taskReadKeys, k) {
-				return fail(stInvalid, "%s is read-only", k)
-			}
-			return unknownKey("task option", k, taskOptionKeys)
-		}
-		v := float64(value)
-		if err := finite(v, k); err != nil {
-			return err
-		}
-		opt := to.opt
-		switch k {
-		case "dt":
-			opt.Dt = v
-		case "baseline":
-			opt.Baseline = v
-		case "tau_in":
-			opt.TauIn = v
-		case "sigma_in":
-			opt.SigmaIn = v
-		case "test":
-			if opt.Test, err = flag(k, v); err != nil {
-				return err
-			}
-		}
-		t, err := task.New(to.name, opt)
-		if err != nil {
-			return err
-		}
-		to.opt, to.t, to.batch = opt, t, nil
-		return nil
-	})
+type taskKey = keys.Key[taskObj]
+
+// optionKey is a task option: setting it rebuilds the task (which
+// validates the options) and drops the sample.
+func optionKey(name, def, doc string, lo float64, loOpen bool, f func(*task.Options) *float64) taskKey {
+	return taskKey{Name: name, Type: keys.F64, Default: def, Doc: doc, Lo: lo, Hi: math.Inf(1), LoOpen: loOpen,
+		Get: func(to *taskObj) float64 { return *f(&to.opt) },
+		Set: func(to *taskObj, v float64) error {
+			opt := to.opt
+			*f(&opt) = v
+			return to.rebuild(opt)
+		}}
 }
 
-//export nn4n_task_get_f64
-func nn4n_task_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.int32_t {
-	var s scope
-	return s.run("nn4n_task_get_f64", func() error {
-		to, k, err := keyed(s.task, h, key)
-		if err != nil {
-			return err
-		}
-		if value == nil {
-			return fail(stNull, "value (out) is NULL")
-		}
-		spec := to.t.Spec()
-		in, out := to.t.Dims()
-		var v float64
-		switch k {
-		case "dt":
-			v = to.opt.Dt
-		case "baseline":
-			v = to.opt.Baseline
-		case "tau_in":
-			v = to.opt.TauIn
-		case "sigma_in":
-			v = to.opt.SigmaIn
-		case "test":
-			v = boolf(to.opt.Test)
-		case "inputs":
-			v = float64(in)
-		case "outputs":
-			v = float64(out)
-		case "n_units":
-			v = float64(spec.N)
-		case "minibatch":
-			v = float64(spec.Minibatch)
-		case "n_validation":
-			v = float64(spec.NValidation)
-		case "catch_prob":
-			v = spec.CatchProb
-		case "threshold":
-			v = spec.Threshold
-		case "n_conditions":
-			v = float64(len(to.t.Conditions()))
-		case "steps":
-			if to.batch == nil {
-				return fail(stState, "no sample: call nn4n_task_sample first")
-			}
-			v = float64(to.batch.T)
-		default:
-			return unknownKey("task key", k, append(slices.Clone(taskOptionKeys), taskReadKeys...))
-		}
-		*value = C.double(v)
-		return nil
-	})
+func (to *taskObj) rebuild(opt task.Options) error {
+	t, err := task.New(to.name, opt)
+	if err != nil {
+		return err
+	}
+	to.opt, to.t, to.batch = opt, t, nil
+	return nil
 }
+
+func specKey(name, doc string, get func(*taskObj) float64) taskKey {
+	return taskKey{Name: name, Type: keys.F64, ReadOnly: true, Doc: doc, Get: get}
+}
+
+// taskKeys is the table of a task's options and read-only properties.
+var taskKeys = keys.Table[taskObj]{Kind: "task", Keys: []taskKey{
+	optionKey("dt", "20", "time step in ms (set at creation)", 0, true, func(o *task.Options) *float64 { return &o.Dt }),
+	optionKey("baseline", "0.2", "input baseline u0 added to every input", 0, false, func(o *task.Options) *float64 { return &o.Baseline }),
+	optionKey("tau_in", "100", "input noise time constant τ_in in ms (> 0 when sigma_in > 0)", math.Inf(-1), false, func(o *task.Options) *float64 { return &o.TauIn }),
+	optionKey("sigma_in", "0.01", "input noise level σ_in; 0 switches it off", 0, false, func(o *task.Options) *float64 { return &o.SigmaIn }),
+	keys.Flag(taskKey{Name: "test", Type: keys.F64, Default: "0", Doc: "test-mode trial timing",
+		Get: func(to *taskObj) float64 { return boolf(to.opt.Test) },
+		Set: func(to *taskObj, v float64) error {
+			opt := to.opt
+			opt.Test = v == 1
+			return to.rebuild(opt)
+		}}),
+	specKey("inputs", "number of inputs", func(to *taskObj) float64 { in, _ := to.t.Dims(); return float64(in) }),
+	specKey("outputs", "number of outputs", func(to *taskObj) float64 { _, out := to.t.Dims(); return float64(out) }),
+	specKey("n_units", "recommended number of units", func(to *taskObj) float64 { return float64(to.t.Spec().N) }),
+	specKey("minibatch", "recommended minibatch", func(to *taskObj) float64 { return float64(to.t.Spec().Minibatch) }),
+	specKey("n_validation", "recommended validation size", func(to *taskObj) float64 { return float64(to.t.Spec().NValidation) }),
+	specKey("catch_prob", "probability of a catch trial", func(to *taskObj) float64 { return to.t.Spec().CatchProb }),
+	specKey("threshold", "decision threshold of the score", func(to *taskObj) float64 { return to.t.Spec().Threshold }),
+	specKey("n_conditions", "number of trial conditions", func(to *taskObj) float64 { return float64(len(to.t.Conditions())) }),
+	{Name: "steps", Type: keys.F64, ReadOnly: true, Doc: "time steps of the current sample (a state error before nn4n_task_sample)",
+		Read: func(to *taskObj) (float64, error) {
+			if to.batch == nil {
+				return 0, errs.New(errs.State, "no sample: call nn4n_task_sample first")
+			}
+			return float64(to.batch.T), nil
+		}},
+}}
+
+func (to *taskObj) settings() (settings, error) { return bind(&taskKeys, to), nil }
 
 //export nn4n_task_sample
 func nn4n_task_sample(h C.uint64_t, kind *C.nn4n_cchar, n C.int64_t, seed C.uint64_t) C.int32_t {

@@ -9,7 +9,10 @@ import "C"
 import (
 	"context"
 	"errors"
-	"slices"
+	"math"
+
+	"github.com/nn4n/nn4n/internal/errs"
+	"github.com/nn4n/nn4n/internal/keys"
 
 	"github.com/nn4n/nn4n/ctrnn"
 	"github.com/nn4n/nn4n/loss"
@@ -34,9 +37,6 @@ type trainerObj struct {
 }
 
 const historyColumns = C.NN4N_TRAINER_HISTORY_COLUMNS
-
-var trainerKeys = []string{"minibatch", "valid_every", "n_validation", "max_trials", "min_error", "patience", "seed"}
-var trainerReadKeys = []string{"finished", "converged", "trials", "updates", "n_validations", "best_loss", "elapsed"}
 
 func (s *scope) trainer(h C.uint64_t) (*trainerObj, error) {
 	e, err := s.acquire(h, kindTrainer)
@@ -90,138 +90,82 @@ func nn4n_trainer_free(h C.uint64_t) C.int32_t {
 	return s.run("nn4n_trainer_free", func() error { return free(h, kindTrainer) })
 }
 
-func (t *trainerObj) field(k string) *int {
-	switch k {
-	case "minibatch":
-		return &t.p.Minibatch
-	case "valid_every":
-		return &t.p.ValidEvery
-	case "n_validation":
-		return &t.p.NValidation
-	case "max_trials":
-		return &t.p.MaxTrials
-	case "patience":
-		return &t.p.Patience
+type trainerKey = keys.Key[trainerObj]
+
+// result is the run's result so far (zero before the first run).
+func (t *trainerObj) result() train.Result {
+	if t.tr == nil {
+		return train.Result{}
 	}
-	return nil
+	return t.tr.Result()
 }
 
-//export nn4n_trainer_set_f64
-func nn4n_trainer_set_f64(h C.uint64_t, key *C.nn4n_cchar, value C.double) C.int32_t {
-	var s scope
-	return s.run("nn4n_trainer_set_f64", func() error {
-		t, k, err := keyed(s.trainer, h, key)
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(trainerKeys, k) {
-			if slices.Contains(trainerReadKeys, k) {
-				return fail(stInvalid, "%s is read-only", k)
+func (t *trainerObj) last() train.Record {
+	res := t.result()
+	if len(res.History) == 0 {
+		return train.Record{}
+	}
+	return res.History[len(res.History)-1]
+}
+
+// protocolKey is an integer protocol setting, fixed once the run started.
+func protocolKey(name, def, doc string, lo, hi float64, get func(*trainerObj) float64, set func(*trainerObj, float64)) trainerKey {
+	return trainerKey{Name: name, Type: keys.F64, Default: def, Doc: doc, Lo: lo, Hi: hi, Int: true,
+		Get: get,
+		Set: func(t *trainerObj, v float64) error {
+			if t.tr != nil {
+				return errs.New(errs.State, "%s is fixed once the run has started", name)
 			}
-			return unknownKey("trainer key", k, trainerKeys)
-		}
-		v := float64(value)
-		if err := finite(v, k); err != nil {
-			return err
-		}
-		if t.tr != nil {
-			return fail(stState, "%s is fixed once the run has started", k)
-		}
-		switch k {
-		case "min_error":
-			if v < 0 {
-				return fail(stInvalid, "min_error = %v, want ≥ 0", v)
+			set(t, v)
+			return nil
+		}}
+}
+
+func intKey(name, def, doc string, f func(*trainerObj) *int) trainerKey {
+	return protocolKey(name, def, doc, 0, 1<<40, func(t *trainerObj) float64 { return float64(*f(t)) }, func(t *trainerObj, v float64) { *f(t) = int(v) })
+}
+
+func resultKey(name, doc string, get func(*trainerObj) float64) trainerKey {
+	return trainerKey{Name: name, Type: keys.F64, ReadOnly: true, Default: "0", Doc: doc, Get: get}
+}
+
+// trainerKeys is the table of a trainer's settings and read-only results.
+var trainerKeys = keys.Table[trainerObj]{Kind: "trainer", Keys: []trainerKey{
+	intKey("minibatch", "0", "trials per update; 0 takes the task's", func(t *trainerObj) *int { return &t.p.Minibatch }),
+	intKey("valid_every", "0", "training trials between validations; 0 means 10⁴", func(t *trainerObj) *int { return &t.p.ValidEvery }),
+	intKey("n_validation", "0", "trials per validation; 0 takes the task's", func(t *trainerObj) *int { return &t.p.NValidation }),
+	intKey("max_trials", "0", "bound on training trials; 0 means 10⁷", func(t *trainerObj) *int { return &t.p.MaxTrials }),
+	{Name: "min_error", Type: keys.F64, Default: "0", Doc: "stop when the validation RMSE is ≤ it; 0 is off", Lo: 0, Hi: math.Inf(1),
+		Get: func(t *trainerObj) float64 { return t.p.MinError },
+		Set: func(t *trainerObj, v float64) error {
+			if t.tr != nil {
+				return errs.New(errs.State, "min_error is fixed once the run has started")
 			}
 			t.p.MinError = v
-		case "seed":
-			n, err := integer(k, v, 0, maxSeed)
-			if err != nil {
-				return err
-			}
-			t.seed = uint64(n)
-		default:
-			n, err := integer(k, v, 0, 1<<40)
-			if err != nil {
-				return err
-			}
-			*t.field(k) = n
-		}
-		return nil
-	})
-}
-
-//export nn4n_trainer_get_f64
-func nn4n_trainer_get_f64(h C.uint64_t, key *C.nn4n_cchar, value *C.double) C.int32_t {
-	var s scope
-	return s.run("nn4n_trainer_get_f64", func() error {
-		t, k, err := keyed(s.trainer, h, key)
-		if err != nil {
-			return err
-		}
-		if value == nil {
-			return fail(stNull, "value (out) is NULL")
-		}
-		var res train.Result
-		if t.tr != nil {
-			res = t.tr.Result()
-		}
-		last := train.Record{}
-		if len(res.History) > 0 {
-			last = res.History[len(res.History)-1]
-		}
-		var v float64
-		switch k {
-		case "min_error":
-			v = t.p.MinError
-		case "seed":
-			v = float64(t.seed)
-		case "finished":
-			v = boolf(t.finished)
-		case "converged":
-			v = boolf(res.Converged)
-		case "trials":
-			v = float64(last.Trials)
-		case "updates":
-			v = float64(last.Updates)
-		case "n_validations":
-			v = float64(len(res.History))
-		case "best_loss":
-			v = res.Best.Loss
+			return nil
+		}},
+	intKey("patience", "0", "validations without a new best before stopping; 0 means 100", func(t *trainerObj) *int { return &t.p.Patience }),
+	protocolKey("seed", "0", "seed of the training minibatches (validation uses seed+1)", 0, maxSeed,
+		func(t *trainerObj) float64 { return float64(t.seed) }, func(t *trainerObj, v float64) { t.seed = uint64(v) }),
+	resultKey("finished", "1 once the run has ended", func(t *trainerObj) float64 { return boolf(t.finished) }),
+	resultKey("converged", "1 if the run reached its target", func(t *trainerObj) float64 { return boolf(t.result().Converged) }),
+	resultKey("trials", "training trials seen at the last validation", func(t *trainerObj) float64 { return float64(t.last().Trials) }),
+	resultKey("updates", "optimizer steps at the last validation", func(t *trainerObj) float64 { return float64(t.last().Updates) }),
+	resultKey("n_validations", "validations run", func(t *trainerObj) float64 { return float64(len(t.result().History)) }),
+	{Name: "best_loss", Type: keys.F64, ReadOnly: true, Doc: "best validation loss (a state error before the first validation)",
+		Read: func(t *trainerObj) (float64, error) {
+			res := t.result()
 			if len(res.History) == 0 {
-				return fail(stState, "no validation yet")
+				return 0, errs.New(errs.State, "no validation yet")
 			}
-		case "elapsed":
-			v = res.Elapsed.Seconds()
-		default:
-			f := t.field(k)
-			if f == nil {
-				return unknownKey("trainer key", k, append(slices.Clone(trainerKeys), trainerReadKeys...))
-			}
-			v = float64(*f)
-		}
-		*value = C.double(v)
-		return nil
-	})
-}
+			return res.Best.Loss, nil
+		}},
+	resultKey("elapsed", "seconds spent running", func(t *trainerObj) float64 { return t.result().Elapsed.Seconds() }),
+	{Name: "reason", Type: keys.Str, ReadOnly: true, Doc: "why the run ended (\"\" while it runs)",
+		GetStr: func(t *trainerObj) string { return t.result().Reason }},
+}}
 
-//export nn4n_trainer_get_str
-func nn4n_trainer_get_str(h C.uint64_t, key *C.nn4n_cchar, buf *C.char, n C.int64_t, needed *C.int64_t) C.int32_t {
-	var s scope
-	return s.run("nn4n_trainer_get_str", func() error {
-		t, k, err := keyed(s.trainer, h, key)
-		if err != nil {
-			return err
-		}
-		if k != "reason" {
-			return unknownKey("trainer str key", k, []string{"reason"})
-		}
-		reason := ""
-		if t.tr != nil {
-			reason = t.tr.Result().Reason
-		}
-		return putString(reason, buf, n, needed)
-	})
-}
+func (t *trainerObj) settings() (settings, error) { return bind(&trainerKeys, t), nil }
 
 //export nn4n_trainer_run
 func nn4n_trainer_run(h C.uint64_t, maxValidations C.int64_t, done *C.int32_t) C.int32_t {

@@ -2,6 +2,7 @@ package ctrnn
 
 import (
 	"fmt"
+	"github.com/nn4n/nn4n/internal/errs"
 	"slices"
 	"strings"
 )
@@ -126,7 +127,7 @@ func (m *Model) SetArray(name string, v []float64) error {
 			return fmt.Errorf("ctrnn: %s needs %d values, got %d", name, len(vec), len(v))
 		}
 		if k := firstNonFinite(v); k >= 0 {
-			return fmt.Errorf("ctrnn: %s[%d] = %v is not finite", name, k, v[k])
+			return errs.New(errs.NotFinite, "ctrnn: %s[%d] = %v is not finite", name, k, v[k])
 		}
 		if name == "alpha" {
 			for k, a := range v {
@@ -152,7 +153,7 @@ func (m *Model) SetArray(name string, v []float64) error {
 			return fmt.Errorf("ctrnn: %s is %d×%d and needs %d values, got %d", name, w.rows, w.cols, n, len(v))
 		}
 		if k := firstNonFinite(v); k >= 0 {
-			return fmt.Errorf("ctrnn: %s[%d,%d] = %v is not finite", name, k/w.cols, k%w.cols, v[k])
+			return errs.New(errs.NotFinite, "ctrnn: %s[%d,%d] = %v is not finite", name, k/w.cols, k%w.cols, v[k])
 		}
 		copy(w.raw, v)
 	default:

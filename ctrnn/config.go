@@ -2,6 +2,7 @@ package ctrnn
 
 import (
 	"fmt"
+	"github.com/nn4n/nn4n/internal/errs"
 	"math"
 	"strings"
 )
@@ -295,7 +296,7 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("ctrnn: RecInitScale has %d entries, want %d×%d", len(c.RecInitScale), c.Units, c.Units)
 		}
 		if k := firstNonFinite(c.RecInitScale); k >= 0 {
-			return fmt.Errorf("ctrnn: RecInitScale[%d] = %v is not finite", k, c.RecInitScale[k])
+			return errs.New(errs.NotFinite, "ctrnn: RecInitScale[%d] = %v is not finite", k, c.RecInitScale[k])
 		}
 	}
 	if err := c.In.validate("In", c.Units, c.Inputs); err != nil {

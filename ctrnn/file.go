@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/nn4n/nn4n/internal/errs"
 	"math/rand/v2"
 	"slices"
 
@@ -242,7 +243,7 @@ func Load(path string) (*Model, error) {
 			return nil, err
 		}
 		if k := firstNonFinite(raw); k >= 0 {
-			return nil, fmt.Errorf("ctrnn: %s: w_%s[%d] = %v is not finite", path, l, k, raw[k])
+			return nil, errs.New(errs.NotFinite, "ctrnn: %s: w_%s[%d] = %v is not finite", path, l, k, raw[k])
 		}
 		w, _, _ := m.layer("w_" + l)
 		copy(w.raw, raw)

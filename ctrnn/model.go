@@ -2,6 +2,7 @@ package ctrnn
 
 import (
 	"fmt"
+	"github.com/nn4n/nn4n/internal/errs"
 	"math/rand/v2"
 
 	"github.com/nn4n/nn4n/optim"
@@ -198,22 +199,22 @@ func (m *Model) checkBatch(b *Batch) error {
 		return fmt.Errorf("ctrnn: input has %d values, want B×T×I = %d×%d×%d = %d", len(b.Input), b.B, b.T, i, want)
 	}
 	if k := firstNonFinite(b.Input); k >= 0 {
-		return fmt.Errorf("ctrnn: input[%d] = %v is not finite", k, b.Input[k])
+		return errs.New(errs.NotFinite, "ctrnn: input[%d] = %v is not finite", k, b.Input[k])
 	}
 	if b.X0 != nil {
 		if len(b.X0) != n && len(b.X0) != b.B*n {
 			return fmt.Errorf("ctrnn: initial state has %d values, want N = %d or B×N = %d", len(b.X0), n, b.B*n)
 		}
 		if k := firstNonFinite(b.X0); k >= 0 {
-			return fmt.Errorf("ctrnn: initial state[%d] = %v is not finite", k, b.X0[k])
+			return errs.New(errs.NotFinite, "ctrnn: initial state[%d] = %v is not finite", k, b.X0[k])
 		}
 	}
 	return nil
 }
 
-func firstNonFinite(s []float64) int {
+func firstNonFinite[S float32 | float64](s []S) int {
 	for i, v := range s {
-		if !finite(v) {
+		if v-v != 0 {
 			return i
 		}
 	}
@@ -335,15 +336,11 @@ func checkStep[S float32 | float64](m *Model, nb int, x, u, r, y []S) error {
 	case y != nil && len(y) != nb*o:
 		return fmt.Errorf("ctrnn: output buffer has %d values, want %d", len(y), nb*o)
 	}
-	for k, v := range u {
-		if v-v != 0 {
-			return fmt.Errorf("ctrnn: input[%d] = %v is not finite", k, v)
-		}
+	if k := firstNonFinite(u); k >= 0 {
+		return errs.New(errs.NotFinite, "ctrnn: input[%d] = %v is not finite", k, u[k])
 	}
-	for k, v := range x {
-		if v-v != 0 {
-			return fmt.Errorf("ctrnn: state[%d] = %v is not finite", k, v)
-		}
+	if k := firstNonFinite(x); k >= 0 {
+		return errs.New(errs.NotFinite, "ctrnn: state[%d] = %v is not finite", k, x[k])
 	}
 	return nil
 }

@@ -165,6 +165,9 @@ extern "C" {
 /* The computation failed on valid arguments (e.g. an objective whose error
  * mask selects nothing, an eigenvalue decomposition that did not converge). */
 #define NN4N_ERR_NUMERIC 13
+/* A numeric setting is outside its bounds (the message states them;
+ * nn4n_<kind>_key_info reports them). */
+#define NN4N_ERR_RANGE 14
 /* The process is a child forked after the library was loaded: the Go
  * runtime does not survive fork(), so every call except nn4n_last_error,
  * nn4n_status_name and the version numbers returns this at once (without
@@ -332,6 +335,21 @@ int32_t nn4n_model_set_str(uint64_t model, const char* key, const char* value);
 /* nn4n_model_get_str writes the name of an enumerated setting (keys of
  * nn4n_model_set_str) with the string-output protocol. */
 int32_t nn4n_model_get_str(uint64_t model, const char* key, char* buf, int64_t len, int64_t* needed);
+
+/* nn4n_model_key_count stores in *count the number of keys of the model's
+ * settings table (the keys of nn4n_model_set_f64 and nn4n_model_set_str).
+ * Every kind has the same pair (nn4n_<kind>_key_count / _key_info); a
+ * handle is passed because an objective's, optimizer's or structure's keys
+ * depend on the kind it was created as. */
+int32_t nn4n_model_key_count(uint64_t model, int64_t* count);
+
+/* nn4n_model_key_info describes key index (0 ≤ index < count): it writes
+ * "name\ttype\taccess\tdefault\tdoc" to buf with the string-output
+ * protocol (type is f64, str or enum, an enum being settable as its code
+ * with set_f64 or its name with set_str; access is rw or ro) and stores the
+ * bounds of a numeric key in *lo and *hi (-inf and +inf when unbounded;
+ * either may be NULL). A set_f64 outside [lo, hi] returns NN4N_ERR_RANGE. */
+int32_t nn4n_model_key_info(uint64_t model, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi);
 
 /* nn4n_model_shape stores the shape of array key in *rows and *cols (both
  * out, non-NULL); vectors are n×1; an absent sign mask is 0×0. Keys:
@@ -553,6 +571,12 @@ int32_t nn4n_objective_get_f64(uint64_t objective, const char* key, double* valu
 int32_t nn4n_objective_set_str(uint64_t objective, const char* key, const char* value);
 int32_t nn4n_objective_get_str(uint64_t objective, const char* key, char* buf, int64_t len, int64_t* needed);
 
+/* nn4n_objective_key_count / _key_info list the objective's keys as nn4n_model_key_count
+ * and nn4n_model_key_info do the model's. A composite objective lists "kind" and, per term,
+ * "<term>.kind", "<term>.lambda" and "<term>.<key>". */
+int32_t nn4n_objective_key_count(uint64_t objective, int64_t* count);
+int32_t nn4n_objective_key_info(uint64_t objective, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi);
+
 /* ============================================================= optimizers
  *
  * Kinds: "sgd" (pycog: lr 0.01, max_norm 1, guard 1) and "adam"
@@ -573,6 +597,11 @@ int32_t nn4n_optimizer_free(uint64_t optimizer);
 /* nn4n_optimizer_set_f64 / _get_f64 set and read a key (above). */
 int32_t nn4n_optimizer_set_f64(uint64_t optimizer, const char* key, double value);
 int32_t nn4n_optimizer_get_f64(uint64_t optimizer, const char* key, double* value);
+
+/* nn4n_optimizer_key_count / _key_info list the optimizer's keys as nn4n_model_key_count
+ * and nn4n_model_key_info do the model's. */
+int32_t nn4n_optimizer_key_count(uint64_t optimizer, int64_t* count);
+int32_t nn4n_optimizer_key_info(uint64_t optimizer, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi);
 
 /* nn4n_optimizer_reset forgets the optimizer's state (moments, step count). */
 int32_t nn4n_optimizer_reset(uint64_t optimizer);
@@ -616,6 +645,11 @@ int32_t nn4n_structure_get_f64(uint64_t structure, const char* key, double* valu
 
 /* nn4n_structure_set_str sets a named key ("area_names"). */
 int32_t nn4n_structure_set_str(uint64_t structure, const char* key, const char* value);
+
+/* nn4n_structure_key_count / _key_info list the structure's keys as nn4n_model_key_count
+ * and nn4n_model_key_info do the model's. */
+int32_t nn4n_structure_key_count(uint64_t structure, int64_t* count);
+int32_t nn4n_structure_key_info(uint64_t structure, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi);
 
 /* nn4n_structure_set_array sets an array key (in, len values; len 0 sets an
  * empty list, values may then be NULL). */
@@ -675,6 +709,11 @@ int32_t nn4n_task_free(uint64_t task);
  * option discards the current sample. */
 int32_t nn4n_task_set_f64(uint64_t task, const char* key, double value);
 int32_t nn4n_task_get_f64(uint64_t task, const char* key, double* value);
+
+/* nn4n_task_key_count / _key_info list the task's keys as nn4n_model_key_count
+ * and nn4n_model_key_info do the model's. */
+int32_t nn4n_task_key_count(uint64_t task, int64_t* count);
+int32_t nn4n_task_key_info(uint64_t task, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi);
 
 /* nn4n_task_sample draws n ≥ 1 trials into the task handle, replacing the
  * previous sample; kind is "train" (training trials, catch trials with the
@@ -769,6 +808,11 @@ int32_t nn4n_trainer_get_f64(uint64_t trainer, const char* key, double* value);
 /* nn4n_trainer_get_str writes "reason" (why the run ended, "" while it
  * runs) with the string-output protocol. */
 int32_t nn4n_trainer_get_str(uint64_t trainer, const char* key, char* buf, int64_t len, int64_t* needed);
+
+/* nn4n_trainer_key_count / _key_info list the trainer's keys as nn4n_model_key_count
+ * and nn4n_model_key_info do the model's. */
+int32_t nn4n_trainer_key_count(uint64_t trainer, int64_t* count);
+int32_t nn4n_trainer_key_info(uint64_t trainer, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi);
 
 /* nn4n_trainer_run trains until the run ends or max_validations more
  * validations have been made (≤ 0: no limit), returning right after the

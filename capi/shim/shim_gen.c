@@ -88,6 +88,18 @@ int32_t nn4n_model_get_str(uint64_t model, const char* key, char* buf, int64_t l
 	return nn4ngo_model_get_str(model, key, buf, len, needed);
 }
 
+int32_t nn4ngo_model_key_count(uint64_t model, int64_t* count);
+int32_t nn4n_model_key_count(uint64_t model, int64_t* count) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_model_key_count");
+	return nn4ngo_model_key_count(model, count);
+}
+
+int32_t nn4ngo_model_key_info(uint64_t model, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi);
+int32_t nn4n_model_key_info(uint64_t model, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_model_key_info");
+	return nn4ngo_model_key_info(model, index, buf, len, needed, lo, hi);
+}
+
 int32_t nn4ngo_model_shape(uint64_t model, const char* key, int64_t* rows, int64_t* cols);
 int32_t nn4n_model_shape(uint64_t model, const char* key, int64_t* rows, int64_t* cols) {
 	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_model_shape");
@@ -238,6 +250,18 @@ int32_t nn4n_objective_get_str(uint64_t objective, const char* key, char* buf, i
 	return nn4ngo_objective_get_str(objective, key, buf, len, needed);
 }
 
+int32_t nn4ngo_objective_key_count(uint64_t objective, int64_t* count);
+int32_t nn4n_objective_key_count(uint64_t objective, int64_t* count) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_objective_key_count");
+	return nn4ngo_objective_key_count(objective, count);
+}
+
+int32_t nn4ngo_objective_key_info(uint64_t objective, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi);
+int32_t nn4n_objective_key_info(uint64_t objective, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_objective_key_info");
+	return nn4ngo_objective_key_info(objective, index, buf, len, needed, lo, hi);
+}
+
 int32_t nn4ngo_optimizer_create(const char* kind, uint64_t* optimizer);
 int32_t nn4n_optimizer_create(const char* kind, uint64_t* optimizer) {
 	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_optimizer_create");
@@ -260,6 +284,18 @@ int32_t nn4ngo_optimizer_get_f64(uint64_t optimizer, const char* key, double* va
 int32_t nn4n_optimizer_get_f64(uint64_t optimizer, const char* key, double* value) {
 	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_optimizer_get_f64");
 	return nn4ngo_optimizer_get_f64(optimizer, key, value);
+}
+
+int32_t nn4ngo_optimizer_key_count(uint64_t optimizer, int64_t* count);
+int32_t nn4n_optimizer_key_count(uint64_t optimizer, int64_t* count) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_optimizer_key_count");
+	return nn4ngo_optimizer_key_count(optimizer, count);
+}
+
+int32_t nn4ngo_optimizer_key_info(uint64_t optimizer, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi);
+int32_t nn4n_optimizer_key_info(uint64_t optimizer, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_optimizer_key_info");
+	return nn4ngo_optimizer_key_info(optimizer, index, buf, len, needed, lo, hi);
 }
 
 int32_t nn4ngo_optimizer_reset(uint64_t optimizer);
@@ -296,6 +332,18 @@ int32_t nn4ngo_structure_set_str(uint64_t structure, const char* key, const char
 int32_t nn4n_structure_set_str(uint64_t structure, const char* key, const char* value) {
 	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_structure_set_str");
 	return nn4ngo_structure_set_str(structure, key, value);
+}
+
+int32_t nn4ngo_structure_key_count(uint64_t structure, int64_t* count);
+int32_t nn4n_structure_key_count(uint64_t structure, int64_t* count) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_structure_key_count");
+	return nn4ngo_structure_key_count(structure, count);
+}
+
+int32_t nn4ngo_structure_key_info(uint64_t structure, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi);
+int32_t nn4n_structure_key_info(uint64_t structure, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_structure_key_info");
+	return nn4ngo_structure_key_info(structure, index, buf, len, needed, lo, hi);
 }
 
 int32_t nn4ngo_structure_set_array(uint64_t structure, const char* key, const double* values, int64_t len);
@@ -364,6 +412,18 @@ int32_t nn4n_task_get_f64(uint64_t task, const char* key, double* value) {
 	return nn4ngo_task_get_f64(task, key, value);
 }
 
+int32_t nn4ngo_task_key_count(uint64_t task, int64_t* count);
+int32_t nn4n_task_key_count(uint64_t task, int64_t* count) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_task_key_count");
+	return nn4ngo_task_key_count(task, count);
+}
+
+int32_t nn4ngo_task_key_info(uint64_t task, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi);
+int32_t nn4n_task_key_info(uint64_t task, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_task_key_info");
+	return nn4ngo_task_key_info(task, index, buf, len, needed, lo, hi);
+}
+
 int32_t nn4ngo_task_sample(uint64_t task, const char* kind, int64_t n, uint64_t seed);
 int32_t nn4n_task_sample(uint64_t task, const char* kind, int64_t n, uint64_t seed) {
 	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_task_sample");
@@ -428,6 +488,18 @@ int32_t nn4ngo_trainer_get_str(uint64_t trainer, const char* key, char* buf, int
 int32_t nn4n_trainer_get_str(uint64_t trainer, const char* key, char* buf, int64_t len, int64_t* needed) {
 	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_trainer_get_str");
 	return nn4ngo_trainer_get_str(trainer, key, buf, len, needed);
+}
+
+int32_t nn4ngo_trainer_key_count(uint64_t trainer, int64_t* count);
+int32_t nn4n_trainer_key_count(uint64_t trainer, int64_t* count) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_trainer_key_count");
+	return nn4ngo_trainer_key_count(trainer, count);
+}
+
+int32_t nn4ngo_trainer_key_info(uint64_t trainer, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi);
+int32_t nn4n_trainer_key_info(uint64_t trainer, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_trainer_key_info");
+	return nn4ngo_trainer_key_info(trainer, index, buf, len, needed, lo, hi);
 }
 
 int32_t nn4ngo_trainer_run(uint64_t trainer, int64_t max_validations, int32_t* done);

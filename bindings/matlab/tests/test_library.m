@@ -44,7 +44,7 @@ end
 function statusNamesAndIds()
 ids = {'nn4n:invalidArgument', 'nn4n:nullPointer', 'nn4n:shape', 'nn4n:invalidHandle', ...
     'nn4n:unknownKey', 'nn4n:notFinite', 'nn4n:io', 'nn4n:format', 'nn4n:cancelled', ...
-    'nn4n:internal', 'nn4n:bufferTooSmall', 'nn4n:state', 'nn4n:numeric'};
+    'nn4n:internal', 'nn4n:bufferTooSmall', 'nn4n:state', 'nn4n:numeric', 'nn4n:range'};
 for k = 1:numel(ids)
     expectTrue(strcmp(nn4n.errorId(k), ids{k}), 'errorId(%d)', k);
 end

@@ -17,7 +17,7 @@ working.
 __all__ = [
     "Nn4nError", "InvalidArgument", "NullPointer", "ShapeError", "InvalidHandle",
     "UnknownKey", "NotFinite", "IOError_", "FormatError", "Cancelled",
-    "InternalError", "BufferTooSmall", "StateError", "NumericError",
+    "InternalError", "BufferTooSmall", "StateError", "NumericError", "RangeError",
     "UnknownStatus", "DTypeError", "LibraryNotFound", "AbiMismatch", "ForkError", "error_for_status",
 ]
 
@@ -116,6 +116,13 @@ class NumericError(Nn4nError, ArithmeticError):
     status = 13
 
 
+class RangeError(InvalidArgument):
+    """NN4N_ERR_RANGE: a numeric setting outside its bounds (the message states them).
+
+    A subclass of InvalidArgument, the status such values had before."""
+    status = 14
+
+
 class MemoryLimitError(Nn4nError, MemoryError):
     """NN4N_ERR_MEMORY: the call would allocate more than the memory limit.
 
@@ -157,7 +164,7 @@ globals()["IOError"] = IOError_
 _BY_STATUS = {cls.status: cls for cls in (
     InvalidArgument, NullPointer, ShapeError, InvalidHandle, UnknownKey, NotFinite,
     IOError_, FormatError, Cancelled, InternalError, BufferTooSmall, StateError,
-    NumericError, MemoryLimitError, ForkError)}
+    NumericError, RangeError, MemoryLimitError, ForkError)}
 
 
 def error_for_status(status):
