@@ -95,7 +95,8 @@ def test_state_dict_round_trip():
     a.eval(), b.eval()
     assert not torch.equal(a(x)[0], b(x)[0])
     b.load_state_dict(a.state_dict())
-    assert torch.equal(a(x)[0], b(x)[0])
+    # Equal to rounding (the issue asks 1e-6); bit-identity does not hold after the merge (issue 16).
+    assert torch.allclose(a(x)[0], b(x)[0], rtol=1e-6, atol=1e-9)
 
 
 def test_parent_trains_encoder_rnn_and_readout():
