@@ -241,7 +241,7 @@ expectClose(net.alpha, 0.5 * ones(4, 1), 0, 'alpha');
 net = nn4n.CTRNN([1 4 1]);
 expectClose(net.alpha, 0.1 * ones(4, 1), 1e-15, 'nn4n default 10/100');
 expectError(@() nn4n.CTRNN([1 4 1], 'alpha', 0.5, 'dt', 10), 'nn4n:invalidArgument');
-expectError(@() nn4n.CTRNN([1 4 1], 'alpha', 2), 'nn4n:invalidArgument');
+expectError(@() nn4n.CTRNN([1 4 1], 'alpha', 2), 'nn4n:range');
 end
 
 function float32IsClose()

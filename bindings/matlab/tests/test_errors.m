@@ -75,8 +75,8 @@ end
 function badValues()
 net = nn4n.CTRNN([1 3 1]);
 expectError(@() set(net, 'activation', 'relux'), 'nn4n:invalidArgument');
-expectError(@() set(net, 'alpha', 0), 'nn4n:invalidArgument');
-expectError(@() set(net, 'rec_noise', -1), 'nn4n:invalidArgument');
+expectError(@() set(net, 'alpha', 0), 'nn4n:range');
+expectError(@() set(net, 'rec_noise', -1), 'nn4n:range');
 expectError(@() set(net, 'rec_noise', NaN), 'nn4n:notFinite');
 expectError(@() set(net, 'w_rec', [1 NaN 0; 0 0 0; 0 0 Inf]), 'nn4n:notFinite');
 expectError(@() net.forward([1 NaN 2]), 'nn4n:notFinite');
