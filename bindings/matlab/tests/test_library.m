@@ -1,6 +1,6 @@
 function tests = test_library()
 %TEST_LIBRARY Library-level functions: version, threads, BLAS, statistics, status names.
-tests = {@versionIsReported, @threadsAreSet, @blasIsOpenBLAS, @statsSeeHandles, @statusNamesAndIds};
+tests = {@versionIsReported, @threadsAreSet, @blasIsOpenBLAS, @statsSeeHandles, @statusNamesAndIds, @memoryLimitRefuses};
 end
 
 function versionIsReported()
@@ -55,4 +55,18 @@ expectTrue(strcmp(nn4n.statusName(15), 'NN4N_ERR_FORK'), 'FORK');
 expectTrue(strcmp(nn4n.statusName(0), 'NN4N_OK'), 'OK');
 expectTrue(strcmp(nn4n.statusName(3), 'NN4N_ERR_SHAPE'), 'SHAPE');
 expectTrue(strcmp(nn4n.statusName(99), 'NN4N_ERR_UNKNOWN_STATUS'), 'unknown status');
+end
+
+function memoryLimitRefuses()
+[lim0, def] = nn4n.memoryLimit();
+expectTrue(lim0 == def && def > 2^20, 'default limit %g of %g', lim0, def);
+nn4n.setMemoryLimit(2^20);
+c = onCleanup(@() nn4n.setMemoryLimit(0));
+expectTrue(nn4n.memoryLimit() == 2^20, 'limit set');
+expectError(@() nn4n.CTRNN([1 1024 1]), 'nn4n:memory');
+net = nn4n.CTRNN([1 8 1], 'seed', 1);  % small models still fit
+expectTrue(isobject(net), 'small model');
+expectError(@() nn4n.setMemoryLimit(-1), 'nn4n:invalidArgument');
+nn4n.setMemoryLimit(0);
+expectTrue(nn4n.memoryLimit() == def, 'default restored');
 end
