@@ -35,6 +35,7 @@ GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
 .PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install flipflop test-reliability soak neurogym-table
+.PHONY: bindings check-bindings check
 
 all: $(STAMP) lib
 	$(GO) build ./...
@@ -89,6 +90,7 @@ install: lib $(ARCHIVE)
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/nn4n.pc
 
 test: $(STAMP) lib
+	python3 tools/gen_bindings.py --check
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory test-c
@@ -160,8 +162,14 @@ test-wheel: wheel
 test-matlab: lib
 	./bindings/matlab/tests/run.sh
 matlab-test: test-matlab
-matlab-proto:
-	python3 bindings/matlab/tools/gen_interface.py
+# bindings regenerates every binding table from include/nn4n.h (Python
+# _abi.py, MATLAB prototype file, constants and error ids, Octave MEX table);
+# check-bindings fails when one is stale.
+bindings:
+	python3 tools/gen_bindings.py
+check-bindings:
+	python3 tools/gen_bindings.py --check
+matlab-proto: bindings
 matlab-mex: lib
 	./bindings/matlab/tools/build_mex.sh
 

@@ -9,7 +9,7 @@ function declared = headerFunctions()
 % The functions include/nn4n.h declares (sorted, unique).
 header = fileread(fullfile(fileparts(mfilename('fullpath')), '..', '..', '..', 'include', 'nn4n.h'));
 declared = unique(cellfun(@(c) c{1}, regexp(header, '^[a-z_0-9 ]+\*? ?(nn4n_\w+)\(', 'tokens', 'lineanchors'), 'UniformOutput', false));
-% C hosts only (float I/O; gen_interface.py C_ONLY): not in the MATLAB interface.
+% C hosts only (float I/O; tools/gen_bindings.py C_ONLY): not in the MATLAB interface.
 declared = setdiff(declared, {'nn4n_model_step_f32'});
 end
 

@@ -24,7 +24,7 @@ from . import analysis
 from .core import Model, Objective, Optimizer, Structure, Task, Trainer as _CoreTrainer, vjp
 from .model import CTRNN
 
-__version__ = "0.1.0"
+__version__ = library_version()
 
 __all__ = ["CTRNN", "Model", "Objective", "Optimizer", "Structure", "Task", "vjp", "errors", "core",
            "criterion", "mask", "model", "optim", "train", "tasks", "analysis", "library_version",
