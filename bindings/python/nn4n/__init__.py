@@ -21,7 +21,7 @@ from ._lib import (ABI_VERSION, LIBRARY_PATH, version as library_version, set_nu
                    get_num_threads, blas_info, runtime_stats, set_memory_limit, get_memory_limit)
 from . import core, criterion, mask, model, optim, train, tasks
 from . import analysis
-from .core import Model, Objective, Optimizer, Structure, Task, Trainer as _CoreTrainer, vjp
+from .core import KeyInfo, Model, Objective, Optimizer, Structure, Task, Trainer as _CoreTrainer, keys, vjp
 from .model import CTRNN
 
 __version__ = library_version()
