@@ -139,10 +139,8 @@ function everyHeaderFunctionIsWrapped()
 % suffixes (_shape, _get_array). Only the functions of `exempt` are left to
 % nn4n.internal.call on purpose.
 exempt = {'nn4n_version_number'};   % nn4n.version gives the string; constantsMatchLibrary checks the number
-% Not yet wrapped in MATLAB (issues 15, 16, 23 left open; the MEX table already carries them).
-exempt = [exempt, {'nn4n_get_memory_limit', 'nn4n_set_memory_limit', 'nn4n_model_backward'}, ...
-          strcat('nn4n_', {'model', 'objective', 'optimizer', 'structure', 'task', 'trainer'}, '_key_count'), ...
-          strcat('nn4n_', {'model', 'objective', 'optimizer', 'structure', 'task', 'trainer'}, '_key_info')];
+% Not yet wrapped in MATLAB (issues 16, 23 left open; the MEX table already carries them).
+exempt = [exempt, {'nn4n_get_memory_limit', 'nn4n_set_memory_limit', 'nn4n_model_backward'}];
 pkg = fullfile(fileparts(mfilename('fullpath')), '..', '+nn4n');
 code = '';
 for d = {pkg, fullfile(pkg, '+internal'), fullfile(pkg, '+analysis')}
