@@ -4,7 +4,7 @@
 // # Equations
 //
 // A Model has I inputs, N recurrent units and O outputs. With α = dt/τ per
-// unit (Config.Alpha; see Keys for "alpha"), f the recurrent nonlinearity
+// unit (Config.Alpha, Config.Alphas), f the recurrent nonlinearity
 // (Activation) and g the output head (Head), one step is
 //
 //	x_{t+1} = (1−α)⊙x_t + α⊙(W_rec r_t + W_in u_{t+1} + b_rec + b_in + σ_pre ξ) + √(2α) σ_rec η
@@ -38,6 +38,6 @@
 // # Settings
 //
 // Keys is the table of the scalar settings (name, type, default, bounds,
-// doc); the C ABI's nn4n_model_set_*/get_*/key_info and the npz config read
-// that one table. Errors wrap the kinds of internal/errs.
+// doc); the C ABI's nn4n_model_set_*/get_*/key_info serve that one table.
+// Errors wrap the kinds of internal/errs.
 package ctrnn
