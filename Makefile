@@ -93,6 +93,7 @@ install: lib $(ARCHIVE)
 
 test: $(STAMP) lib
 	python3 tools/gen_bindings.py --check
+	python3 tools/gen_matlab_keys.py --check
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory test-c
@@ -112,6 +113,7 @@ PY_SMOKE := test_abi_table.py test_errors.py test_keys.py test_loader_advice.py 
 check: $(STAMP) lib
 	python3 tools/gen_bindings.py --check
 	python3 tools/gen_shim.py --check
+	python3 tools/gen_matlab_keys.py --check
 	$(GO) vet ./...
 	$(GO) test -short -count=1 ./...
 	CGO_ENABLED=0 $(GO) vet -tags purego $(PUREGO_PKGS)
@@ -182,12 +184,16 @@ test-matlab: lib
 	./bindings/matlab/tests/run.sh
 matlab-test: test-matlab
 # bindings regenerates every binding table from include/nn4n.h (Python
-# _abi.py, MATLAB prototype file, constants and error ids, Octave MEX table);
+# _abi.py, MATLAB prototype file, constants and error ids, Octave MEX table)
+# and nn4n.CTRNN's setting properties from the library's key table;
 # check-bindings fails when one is stale.
 bindings:
 	python3 tools/gen_bindings.py
-check-bindings:
+	$(MAKE) --no-print-directory lib
+	python3 tools/gen_matlab_keys.py
+check-bindings: lib
 	python3 tools/gen_bindings.py --check
+	python3 tools/gen_matlab_keys.py --check
 matlab-proto: bindings
 matlab-mex: lib
 	./bindings/matlab/tools/build_mex.sh

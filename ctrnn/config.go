@@ -230,9 +230,15 @@ type Config struct {
 	// by entry before the spectral rescaling: pycog's Crec values.
 	RecInitScale []float64
 
-	// Seed seeds the model's generator (initialisation and noise).
+	// Seed seeds the model's generator (initialisation and noise); at
+	// most MaxSeed, so that the "seed" setting and a model file hold it
+	// exactly.
 	Seed uint64
 }
+
+// MaxSeed is the largest seed of a model: 2^53 − 1, the largest integer a
+// double holds exactly.
+const MaxSeed = 1<<53 - 1
 
 // AlphaMin is the smallest α a learned α is allowed to reach.
 const AlphaMin = 1e-4
@@ -259,6 +265,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("ctrnn: unknown precision %d", c.Precision)
 	case c.Init < 0 || int(c.Init) >= len(initNames):
 		return fmt.Errorf("ctrnn: unknown initialisation %d", c.Init)
+	case c.Seed > MaxSeed:
+		return errs.New(errs.Range, "ctrnn: Seed = %d, want 0 ≤ Seed ≤ 2^53 − 1", c.Seed)
 	}
 	if c.Alpha != 0 {
 		if err := checkAlpha("Alpha", c.Alpha); err != nil {

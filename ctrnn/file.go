@@ -5,10 +5,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/nn4n/nn4n/internal/errs"
 	"math/rand/v2"
 	"slices"
 
+	"github.com/nn4n/nn4n/internal/errs"
+	"github.com/nn4n/nn4n/internal/keys"
 	"github.com/nn4n/nn4n/internal/npz"
 )
 
@@ -18,36 +19,129 @@ const (
 	FileVersion = 1
 )
 
-// fileConfig is the JSON "config" entry of a model file.
-type fileConfig struct {
-	Format         string  `json:"format"`
-	Version        int     `json:"version"`
-	Inputs         int     `json:"inputs"`
-	Units          int     `json:"units"`
-	Outputs        int     `json:"outputs"`
-	Activation     string  `json:"activation"`
-	Head           string  `json:"head"`
-	Dale           string  `json:"dale"`
-	Precision      string  `json:"precision"`
-	Init           string  `json:"init"`
-	LearnAlpha     bool    `json:"learn_alpha"`
-	PreNoise       float64 `json:"pre_noise"`
-	RecNoise       float64 `json:"rec_noise"`
-	PostNoise      float64 `json:"post_noise"`
-	InputBaseline  float64 `json:"input_baseline"`
-	InputNoise     float64 `json:"input_noise"`
-	InputAlpha     float64 `json:"input_alpha"`
-	TrainX0        bool    `json:"train_x0"`
-	TrainBiasIn    bool    `json:"train_bias_in"`
-	TrainBiasRec   bool    `json:"train_bias_rec"`
-	TrainBiasOut   bool    `json:"train_bias_out"`
-	SpectralRadius float64 `json:"spectral_radius"`
-	Balance        bool    `json:"balance"`
-	Seed           uint64  `json:"seed"`
-	Training       bool    `json:"training"`
-	// RNG is the generator's state, hex, so a resumed run draws the same
-	// noise as an uninterrupted one.
-	RNG string `json:"rng"`
+// savedKey reports whether a model file's config holds the key k: every
+// scalar setting of Keys but those that summarise an array the file stores
+// in full (alpha and x0).
+func savedKey(k *modelKey) bool { return !slices.Contains(ArrayNames, k.Name) }
+
+// configJSON returns the JSON "config" entry of m's file, a view of Keys:
+// the format and version, every saved key in table order (enumerations by
+// name, flags as booleans, numbers as numbers), and "rng", the generator's
+// state in hex, so a resumed run draws the same noise as an uninterrupted one.
+func (m *Model) configJSON() ([]byte, error) {
+	state, err := m.pcg.MarshalBinary()
+	if err != nil {
+		return nil, fmt.Errorf("ctrnn: saving the generator state: %v", err)
+	}
+	e := &edit{m: m, c: m.cfg}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `{"format":%q,"version":%d`, FileFormat, FileVersion)
+	for i := range Keys.Keys {
+		k := &Keys.Keys[i]
+		if !savedKey(k) {
+			continue
+		}
+		var v any
+		switch {
+		case k.Type == keys.Enum:
+			v = k.GetStr(e)
+		case k.IsFlag():
+			v = k.Get(e) == 1
+		default:
+			v = k.Get(e)
+		}
+		js, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("ctrnn: saving %s: %v", k.Name, err)
+		}
+		fmt.Fprintf(&b, `,%q:%s`, k.Name, js)
+	}
+	fmt.Fprintf(&b, `,"rng":%q}`, hex.EncodeToString(state))
+	return b.Bytes(), nil
+}
+
+// parseConfig reads a file's config entry through Keys: every saved key
+// must be present, of its type and within its bounds, and nothing else may
+// be. It returns the configuration, the training mode and the generator
+// state.
+func parseConfig(path, js string) (Config, bool, []byte, error) {
+	bad := func(format string, args ...any) (Config, bool, []byte, error) {
+		return Config{}, false, nil, fmt.Errorf("ctrnn: %s: config: "+format, append([]any{path}, args...)...)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(js), &raw); err != nil {
+		return bad("%v", err)
+	}
+	var format, rng string
+	var version int
+	for _, f := range []struct {
+		name string
+		dst  any
+	}{{"format", &format}, {"version", &version}, {"rng", &rng}} {
+		if msg, ok := raw[f.name]; !ok {
+			return bad("no %q", f.name)
+		} else if err := json.Unmarshal(msg, f.dst); err != nil {
+			return bad("%s: %v", f.name, err)
+		}
+		delete(raw, f.name)
+	}
+	if format != FileFormat {
+		return Config{}, false, nil, fmt.Errorf("ctrnn: %s: config format is %q, want %q", path, format, FileFormat)
+	}
+	if version < 1 || version > FileVersion {
+		return Config{}, false, nil, fmt.Errorf("ctrnn: %s: file version %d, this library reads 1 to %d", path, version, FileVersion)
+	}
+	e := &edit{}
+	for i := range Keys.Keys {
+		k := &Keys.Keys[i]
+		if !savedKey(k) {
+			continue
+		}
+		msg, ok := raw[k.Name]
+		if !ok {
+			return bad("no %q", k.Name)
+		}
+		delete(raw, k.Name)
+		var err error
+		switch {
+		case k.Type == keys.Enum:
+			var s string
+			if err = json.Unmarshal(msg, &s); err == nil {
+				err = k.SetStr(e, s)
+			}
+		case k.IsFlag():
+			var f bool
+			if err = json.Unmarshal(msg, &f); err == nil {
+				err = restore(k, e, keys.Bool(f))
+			}
+		default:
+			var v float64
+			if err = json.Unmarshal(msg, &v); err == nil {
+				if err = k.Check(v); err == nil {
+					err = restore(k, e, v)
+				}
+			}
+		}
+		if err != nil {
+			return bad("%s: %v", k.Name, err)
+		}
+	}
+	for name := range raw {
+		return bad("unknown key %q", name)
+	}
+	state, err := hex.DecodeString(rng)
+	if err != nil {
+		return bad("generator state %q: %v", rng, err)
+	}
+	return e.c, e.training, state, nil
+}
+
+// restore sets k to v in e as a file does.
+func restore(k *modelKey, e *edit, v float64) error {
+	if k.Restore != nil {
+		return k.Restore(e, v)
+	}
+	return k.Set(e, v)
 }
 
 // Save writes the model to path as an .npz file that numpy.load reads:
@@ -56,21 +150,7 @@ type fileConfig struct {
 // written to a temporary file and renamed, so an interrupted save leaves any
 // previous file intact.
 func (m *Model) Save(path string) error {
-	state, err := m.pcg.MarshalBinary()
-	if err != nil {
-		return fmt.Errorf("ctrnn: saving the generator state: %v", err)
-	}
-	c := &m.cfg
-	fc := fileConfig{Format: FileFormat, Version: FileVersion,
-		Inputs: c.Inputs, Units: c.Units, Outputs: c.Outputs,
-		Activation: c.Activation.String(), Head: c.Head.String(), Dale: c.Dale.String(),
-		Precision: c.Precision.String(), Init: c.Init.String(), LearnAlpha: c.LearnAlpha,
-		PreNoise: c.PreNoise, RecNoise: c.RecNoise, PostNoise: c.PostNoise,
-		InputBaseline: c.InputBaseline, InputNoise: c.InputNoise, InputAlpha: c.InputAlpha,
-		TrainX0: c.TrainX0, TrainBiasIn: c.TrainBiasIn, TrainBiasRec: c.TrainBiasRec, TrainBiasOut: c.TrainBiasOut,
-		SpectralRadius: c.SpectralRadius, Balance: c.Balance, Seed: c.Seed, Training: m.training,
-		RNG: hex.EncodeToString(state)}
-	js, err := json.Marshal(fc)
+	js, err := m.configJSON()
 	if err != nil {
 		return err
 	}
@@ -122,44 +202,14 @@ func Load(path string) (*Model, error) {
 	if !ok {
 		return nil, fmt.Errorf("ctrnn: %s has no config entry: not an nn4n model file", path)
 	}
-	var fc fileConfig
-	dec := json.NewDecoder(bytes.NewReader([]byte(js)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&fc); err != nil {
-		return nil, fmt.Errorf("ctrnn: %s: config: %v", path, err)
-	}
-	if fc.Format != FileFormat {
-		return nil, fmt.Errorf("ctrnn: %s: config format is %q, want %q", path, fc.Format, FileFormat)
-	}
-	if fc.Version < 1 || fc.Version > FileVersion {
-		return nil, fmt.Errorf("ctrnn: %s: file version %d, this library reads 1 to %d", path, fc.Version, FileVersion)
-	}
-	cfg := Config{Inputs: fc.Inputs, Units: fc.Units, Outputs: fc.Outputs, LearnAlpha: fc.LearnAlpha,
-		PreNoise: fc.PreNoise, RecNoise: fc.RecNoise, PostNoise: fc.PostNoise,
-		InputBaseline: fc.InputBaseline, InputNoise: fc.InputNoise, InputAlpha: fc.InputAlpha,
-		TrainX0: fc.TrainX0, TrainBiasIn: fc.TrainBiasIn, TrainBiasRec: fc.TrainBiasRec, TrainBiasOut: fc.TrainBiasOut,
-		SpectralRadius: fc.SpectralRadius, Balance: fc.Balance, Seed: fc.Seed, Init: InitZero}
-	if cfg.Activation, err = ParseActivation(fc.Activation); err != nil {
-		return nil, fmt.Errorf("%v in %s", err, path)
-	}
-	if cfg.Head, err = ParseHead(fc.Head); err != nil {
-		return nil, fmt.Errorf("%v in %s", err, path)
-	}
-	if cfg.Dale, err = ParseDaleMode(fc.Dale); err != nil {
-		return nil, fmt.Errorf("%v in %s", err, path)
-	}
-	switch fc.Precision {
-	case "float64":
-		cfg.Precision = Float64
-	case "float32":
-		cfg.Precision = Float32
-	default:
-		return nil, fmt.Errorf("ctrnn: %s: unknown precision %q", path, fc.Precision)
-	}
-	init, err := ParseInit(fc.Init)
+	cfg, training, state, err := parseConfig(path, js)
 	if err != nil {
-		return nil, fmt.Errorf("%v in %s", err, path)
+		return nil, err
 	}
+	// The weights come from the file: the model is made without a draw and
+	// given back its initialisation scheme afterwards.
+	init := cfg.Init
+	cfg.Init = InitZero
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%v in %s", err, path)
 	}
@@ -277,15 +327,11 @@ func Load(path string) (*Model, error) {
 			return nil, fmt.Errorf("ctrnn: %s: w_%s_eff disagrees with w_%s under the masks and Dale mode %v: the file is inconsistent", path, l, l, m.cfg.Dale)
 		}
 	}
-	state, err := hex.DecodeString(fc.RNG)
-	if err == nil {
-		err = m.pcg.UnmarshalBinary(state)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ctrnn: %s: generator state %q: %v", path, fc.RNG, err)
+	if err := m.pcg.UnmarshalBinary(state); err != nil {
+		return nil, fmt.Errorf("ctrnn: %s: generator state %x: %v", path, state, err)
 	}
 	m.rng = rand.New(m.pcg)
-	m.training = fc.Training
+	m.training = training
 	return m, nil
 }
 

@@ -2,8 +2,11 @@ package ctrnn
 
 import (
 	"bytes"
+	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -134,6 +137,21 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 			tx["config"] = strings.Replace(tx["config"], `"version":1`, `"version":9`, 1)
 		}), "file version 9"},
 		{"bad sign", edit("bs.npz", func(a map[string]npz.Array, _ map[string]string) { a["sign_out"].Data[0] = 3 }), "Sign"},
+		{"missing key", edit("mk.npz", func(_ map[string]npz.Array, tx map[string]string) {
+			tx["config"] = regexp.MustCompile(`"rec_noise":[^,]*,`).ReplaceAllString(tx["config"], "")
+		}), `config: no "rec_noise"`},
+		{"unknown key", edit("uk.npz", func(_ map[string]npz.Array, tx map[string]string) {
+			tx["config"] = strings.Replace(tx["config"], `"rng":`, `"tau":20,"rng":`, 1)
+		}), `unknown key "tau"`},
+		{"wrong type", edit("wt.npz", func(_ map[string]npz.Array, tx map[string]string) {
+			tx["config"] = regexp.MustCompile(`"train_x0":[a-z]*`).ReplaceAllString(tx["config"], `"train_x0":"no"`)
+		}), "train_x0: json"},
+		{"out of range", edit("or.npz", func(_ map[string]npz.Array, tx map[string]string) {
+			tx["config"] = regexp.MustCompile(`"rec_noise":[^,]*,`).ReplaceAllString(tx["config"], `"rec_noise":-1,`)
+		}), "rec_noise = -1 is out of range"},
+		{"fractional units", edit("fu.npz", func(_ map[string]npz.Array, tx map[string]string) {
+			tx["config"] = strings.Replace(tx["config"], `"units":`, `"units":0.5+`, 1)
+		}), "config"},
 	}
 	for _, c := range cases {
 		_, err := Load(c.path)
@@ -143,6 +161,59 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(dir, "absent.npz")); err == nil {
 		t.Error("loading a missing file succeeded")
+	}
+}
+
+// TestConfigIsAViewOfKeys checks that a file's config holds exactly the
+// keys of Keys (but the array summaries alpha and x0) with the model's
+// values, so a new setting is saved and loaded without another line.
+func TestConfigIsAViewOfKeys(t *testing.T) {
+	m, err := New(Config{Inputs: 2, Units: 4, Outputs: 3, Seed: MaxSeed, RecNoise: 0.25, Activation: 1, TrainX0: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "m.npz")
+	if err := m.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	_, texts, err := npz.Read(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal([]byte(texts["config"]), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"format", "rng", "version"}
+	for _, name := range ScalarNames {
+		if name != "alpha" && name != "x0" {
+			want = append(want, name)
+		}
+	}
+	got := slices.Sorted(maps.Keys(cfg))
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("config keys %v, want %v", got, want)
+	}
+	if cfg["activation"] != "tanh" || cfg["rec_noise"] != 0.25 || cfg["train_x0"] != true || cfg["outputs"] != 3.0 {
+		t.Errorf("config values %v", cfg)
+	}
+	back, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range ScalarNames {
+		a, _ := m.Scalar(name)
+		b, _ := back.Scalar(name)
+		if a != b {
+			t.Errorf("%s: %v saved, %v loaded", name, a, b)
+		}
+	}
+	if back.cfg.Seed != MaxSeed {
+		t.Errorf("seed %d loaded, want %d", back.cfg.Seed, uint64(MaxSeed))
+	}
+	if _, err := New(Config{Inputs: 1, Units: 2, Outputs: 1, Seed: MaxSeed + 1}); err == nil || !strings.Contains(err.Error(), "Seed") {
+		t.Errorf("a seed of 2^53 gave %v, want an error naming Seed", err)
 	}
 }
 

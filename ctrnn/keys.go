@@ -10,11 +10,13 @@ import (
 
 // edit is a pending change of a model's settings: the accessors of Keys
 // read and change c, a copy of the configuration, and record in apply what
-// to do to the model once the new configuration is validated.
+// to do to the model once the new configuration is validated. Load fills
+// an edit without a model through the keys' Restore, training included.
 type edit struct {
-	m     *Model
-	c     Config
-	apply func()
+	m        *Model
+	c        Config
+	apply    func()
+	training bool
 }
 
 type modelKey = keys.Key[edit]
@@ -51,9 +53,11 @@ func enumKey(name, doc string, names []string, get func(*Config) int32, set func
 		}}
 }
 
-func dimKey(name, doc string, f func(*Config) int) modelKey {
-	return modelKey{Name: name, Type: keys.F64, ReadOnly: true, Doc: doc + " (fixed at creation)",
-		Get: func(e *edit) float64 { return float64(f(&e.c)) }}
+// dimKey is a dimension *f(c), fixed when the model is made.
+func dimKey(name, doc string, f func(*Config) *int) modelKey {
+	return modelKey{Name: name, Type: keys.F64, Int: true, ReadOnly: true, Doc: doc + " (fixed at creation)",
+		Get:     func(e *edit) float64 { return float64(*f(&e.c)) },
+		Restore: func(e *edit, v float64) error { *f(&e.c) = int(v); return nil }}
 }
 
 func wrap[T ~int32](p func(string) (T, error)) func(string) (int32, error) {
@@ -65,9 +69,9 @@ func wrap[T ~int32](p func(string) (T, error)) func(string) (int32, error) {
 // nn4n_model_key_info serve it. Booleans are 0 or 1; enumerations take
 // their numeric codes or their names.
 var Keys = keys.Table[edit]{Kind: "model", Keys: []modelKey{
-	dimKey("inputs", "number of inputs I", func(c *Config) int { return c.Inputs }),
-	dimKey("units", "number of recurrent units N", func(c *Config) int { return c.Units }),
-	dimKey("outputs", "number of outputs O", func(c *Config) int { return c.Outputs }),
+	dimKey("inputs", "number of inputs I", func(c *Config) *int { return &c.Inputs }),
+	dimKey("units", "number of recurrent units N", func(c *Config) *int { return &c.Units }),
+	dimKey("outputs", "number of outputs O", func(c *Config) *int { return &c.Outputs }),
 	enumKey("activation", "recurrent nonlinearity f", activationNames,
 		func(c *Config) int32 { return int32(c.Activation) }, func(c *Config, v int32) { c.Activation = Activation(v) }, wrap(ParseActivation)),
 	enumKey("head", "output nonlinearity g", headNames,
@@ -113,18 +117,20 @@ var Keys = keys.Table[edit]{Kind: "model", Keys: []modelKey{
 	flagKey("train_bias_out", "train the readout bias", func(c *Config) *bool { return &c.TrainBiasOut }),
 	realKey("spectral_radius", "0", "spectral radius of the initial effective W_rec; 0 keeps the draw", 0, math.Inf(1), func(c *Config) *float64 { return &c.SpectralRadius }),
 	flagKey("balance", "E/I balance at initialisation", func(c *Config) *bool { return &c.Balance }),
-	{Name: "seed", Type: keys.F64, Default: "0", Int: true, Lo: 0, Hi: 1<<53 - 1, Doc: "seed of the model's generator; setting it reseeds",
+	{Name: "seed", Type: keys.F64, Default: "0", Int: true, Lo: 0, Hi: MaxSeed, Doc: "seed of the model's generator; setting it reseeds",
 		Get: func(e *edit) float64 { return float64(e.c.Seed) },
 		Set: func(e *edit, v float64) error {
 			e.apply = func() { e.m.Reseed(uint64(v)) }
 			return nil
-		}},
+		},
+		Restore: func(e *edit, v float64) error { e.c.Seed = uint64(v); return nil }},
 	keys.Flag(modelKey{Name: "training", Type: keys.F64, Default: "0", Doc: "training mode: input noise is drawn",
 		Get: func(e *edit) float64 { return keys.Bool(e.m.training) },
 		Set: func(e *edit, v float64) error {
 			e.apply = func() { e.m.training = v == 1 }
 			return nil
-		}}),
+		},
+		Restore: func(e *edit, v float64) error { e.training = v == 1; return nil }}),
 }}
 
 func parsePrecision(s string) (int32, error) {

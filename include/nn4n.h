@@ -280,7 +280,7 @@ int32_t nn4n_get_memory_limit(int64_t* bytes, int64_t* default_bytes);
 
 /* nn4n_model_create makes a model with n_in ≥ 0 inputs, 1 ≤ n_hid hidden
  * units and 1 ≤ n_out outputs (each ≤ NN4N_MAX_DIM), compute precision
- * NN4N_FLOAT64 or NN4N_FLOAT32, weights drawn from seed with the default
+ * NN4N_FLOAT64 or NN4N_FLOAT32, weights drawn from seed (< 2^53) with the default
  * settings (ReLU, linear head, Dale mode "rectify", init "uniform",
  * α = 0.1, no masks). *model (out) receives the handle; free it with
  * nn4n_model_free. */
@@ -345,8 +345,9 @@ int32_t nn4n_model_key_count(uint64_t model, int64_t* count);
 
 /* nn4n_model_key_info describes key index (0 ≤ index < count): it writes
  * "name\ttype\taccess\tdefault\tdoc" to buf with the string-output
- * protocol (type is f64, str or enum, an enum being settable as its code
- * with set_f64 or its name with set_str; access is rw or ro) and stores the
+ * protocol (type is f64, flag (an f64 that is 0 or 1), str or enum, an
+ * enum being settable as its code with set_f64 or its name with set_str;
+ * access is rw or ro) and stores the
  * bounds of a numeric key in *lo and *hi (-inf and +inf when unbounded;
  * either may be NULL). A set_f64 outside [lo, hi] returns NN4N_ERR_RANGE. */
 int32_t nn4n_model_key_info(uint64_t model, int64_t index, char* buf, int64_t len, int64_t* needed, double* lo, double* hi);

@@ -25,6 +25,10 @@ const (
 	Enum Type = "enum"
 )
 
+// FlagInfo is the type Infos reports for a key made by Flag: an F64 key
+// whose value is 0 or 1, so that a binding can show it as a boolean.
+const FlagInfo = "flag"
+
 // Key is one setting of objects of type T.
 type Key[T any] struct {
 	Name string
@@ -47,6 +51,10 @@ type Key[T any] struct {
 	Set    func(*T, float64) error
 	GetStr func(*T) string
 	SetStr func(*T, string) error
+	// Restore, if not nil, replaces Set when an object is rebuilt from a
+	// file: for keys that have no setter (dimensions) or whose setter acts
+	// on a live object (a reseed).
+	Restore func(*T, float64) error
 }
 
 // Info is the description of a key, independent of the object type.
@@ -67,6 +75,11 @@ type Table[T any] struct {
 func Flag[T any](k Key[T]) Key[T] {
 	k.Lo, k.Hi, k.Int = 0, 1, true
 	return k
+}
+
+// IsFlag reports whether k is a 0/1 setting made by Flag.
+func (k *Key[T]) IsFlag() bool {
+	return k.Type == F64 && k.Int && k.Lo == 0 && k.Hi == 1
 }
 
 func (k *Key[T]) bounded() bool { return k.Lo != 0 || k.Hi != 0 }
@@ -247,7 +260,11 @@ func (t *Table[T]) Infos() []Info {
 		if k.bounded() {
 			lo, hi = k.Lo, k.Hi
 		}
-		in[i] = Info{Name: k.Name, Type: string(k.Type), Default: k.Default, Doc: k.Doc, Lo: lo, Hi: hi, ReadOnly: k.ReadOnly}
+		typ := string(k.Type)
+		if k.IsFlag() {
+			typ = FlagInfo
+		}
+		in[i] = Info{Name: k.Name, Type: typ, Default: k.Default, Doc: k.Doc, Lo: lo, Hi: hi, ReadOnly: k.ReadOnly}
 	}
 	return in
 }

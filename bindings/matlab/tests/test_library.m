@@ -81,6 +81,13 @@ expectTrue(numel(k) >= 10 && any(strcmp(names, 'activation')) && any(strcmp(name
 a = k(strcmp(names, 'alpha'));
 expectTrue(a.lo > 0 && a.hi == 1 && strcmp(a.type, 'f64') && ~isempty(a.doc), 'alpha bounds [%g, %g]', a.lo, a.hi);
 net = nn4n.CTRNN([1 3 1]);
+% Every setting is a property of nn4n.CTRNN (tools/gen_matlab_keys.py), flags read as logicals.
+missing = names(~ismember(names, properties(net)));
+expectTrue(isempty(missing), 'settings without a property: %s', strjoin(missing, ' '));
+expectTrue(islogical(net.train_x0) && ischar(net.activation) && net.units == 3, 'property types');
+net.activation = 1;
+expectTrue(strcmp(net.activation, 'tanh'), 'an enum takes its code: %s', net.activation);
+net.activation = 'relu';
 err = expectError(@() nn4n.internal.call('nn4n_model_set_f64', net.live(), 'alpha', a.hi + 1), 'nn4n:range');
 expectTrue(~isempty(strfind(err.message, '1')), 'the message names the bound: %s', err.message);
 for obj = {nn4n.Optimizer('adam'), nn4n.Objective('mse'), net}

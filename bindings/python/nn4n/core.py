@@ -61,7 +61,8 @@ def _check_ndim(name, arr, ndims):
 class KeyInfo(collections.namedtuple("KeyInfo", "name type access default doc lo hi")):
     """One setting as the library describes it (``nn4n_<kind>_key_info``).
 
-    Fields: ``name``, ``type`` ("f64", "str" or "enum"), ``access`` ("rw" or
+    Fields: ``name``, ``type`` ("f64", "flag" (an f64 that is 0 or 1), "str"
+    or "enum"), ``access`` ("rw" or
     "ro"), ``default`` (text), ``doc`` (one line), ``lo`` and ``hi`` (the
     bounds of a numeric key; -inf and inf when unbounded)."""
 

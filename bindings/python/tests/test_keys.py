@@ -12,7 +12,7 @@ def test_model_keys_come_from_the_library_with_bounds():
     ks = {k.name: k for k in nn4n.keys("model")}
     assert len(ks) >= 10
     for k in ks.values():
-        assert k.type in ("f64", "str", "enum"), k
+        assert k.type in ("f64", "flag", "str", "enum"), k
         assert k.access in ("rw", "ro"), k
         assert k.doc, k
         assert k.lo <= k.hi or k.type == "str", k
@@ -20,7 +20,7 @@ def test_model_keys_come_from_the_library_with_bounds():
     m = nn4n.Model(1, 3, 1)
     checked = 0
     for k in ks.values():
-        if k.type != "f64" or k.access != "rw":
+        if k.type not in ("f64", "flag") or k.access != "rw":
             continue
         m.get(k.name)
         if math.isfinite(k.hi):
@@ -28,6 +28,9 @@ def test_model_keys_come_from_the_library_with_bounds():
                 m.set(k.name, k.hi + 1.0 + abs(k.hi))
             checked += 1
     assert checked >= 1
+    # Flags are the 0/1 settings: learn_alpha is one, alpha (in [1e-4, 1]) is not.
+    assert ks["learn_alpha"].type == "flag" and (ks["learn_alpha"].lo, ks["learn_alpha"].hi) == (0, 1)
+    assert ks["alpha"].type == "f64" and ks["input_alpha"].type == "f64"
 
 
 def test_keys_of_objects_and_kinds_agree():

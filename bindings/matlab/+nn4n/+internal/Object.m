@@ -49,7 +49,7 @@ classdef Object < handle
         function k = keys(obj)
             %KEYS Every setting of the object, as the library describes it.
             %   k = obj.keys() is a struct array with fields name, type ('f64',
-            %   'str' or 'enum'), access ('rw' or 'ro'), default (text), doc (one
+            %   'flag' (an f64 that is 0 or 1), 'str' or 'enum'), access ('rw' or 'ro'), default (text), doc (one
             %   line), lo and hi (the bounds of a numeric key; -Inf and Inf when
             %   unbounded), read from prefix_key_count and prefix_key_info.
             [~, n] = nn4n.internal.call([obj.Prefix '_key_count'], obj.live(), int64(0));
