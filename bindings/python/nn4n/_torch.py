@@ -136,6 +136,8 @@ class CTRNN(torch.nn.Module, _CTRNNBase):
     def __init__(self, **kwargs):
         _CTRNNBase.__init__(self, **kwargs)
 
+    __init__.__signature__ = _CTRNNBase.__init__.__signature__
+
     def _pre_init(self):
         torch.nn.Module.__init__(self)
         self._register_state_dict_hook(_save_hook)

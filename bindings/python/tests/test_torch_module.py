@@ -64,6 +64,8 @@ def fit(net, x, y, params, steps, lr=0.01):
 def test_module_citizenship():
     rnn = CTRNN(dims=[3, 8, 2], seed=1, biases="zero")
     assert isinstance(rnn, torch.nn.Module)
+    import inspect
+    assert {"dims", "ei_masks", "batch_first"} <= set(inspect.signature(CTRNN).parameters)
     names = [n for n, _ in rnn.named_parameters()]
     assert names == ["recurrent_layer.input_layer.weight", "recurrent_layer.input_layer.bias",
                      "recurrent_layer.hidden_layer.weight", "recurrent_layer.hidden_layer.bias",
