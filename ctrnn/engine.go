@@ -162,20 +162,25 @@ func (e *params[T]) load(m *Model) {
 	e.act, e.head = m.cfg.Activation, m.cfg.Head
 	e.inNoise, e.preNoise = m.cfg.InputNoise != 0, m.cfg.PreNoise != 0
 	e.recNoise, e.postNoise = m.cfg.RecNoise != 0, m.cfg.PostNoise != 0
-	for i, a := range m.alpha {
-		e.alpha[i] = T(a)
-		e.keep[i] = T(1 - a)
-		e.pre[i] = T(a * m.cfg.PreNoise)
-		e.rec[i] = T(math.Sqrt(2*a) * m.cfg.RecNoise)
-		e.bias[i] = T(m.bIn[i] + m.bRec[i])
+	// Every parameter is rounded to T before it is combined with another,
+	// so that a float32 engine depends on the parameters only through their
+	// float32 values: a model loaded from a float32 copy of them (a torch
+	// state_dict) computes bit-identical outputs.
+	for i, a64 := range m.alpha {
+		a := T(a64)
+		e.alpha[i] = a
+		e.keep[i] = 1 - a
+		e.pre[i] = a * T(m.cfg.PreNoise)
+		e.rec[i] = T(math.Sqrt(2*float64(a))) * T(m.cfg.RecNoise)
+		e.bias[i] = T(m.bIn[i]) + T(m.bRec[i])
 	}
 	e.post = T(m.cfg.PostNoise)
 	convert(e.wIn, m.wIn.eff)
 	n := e.nN
 	for j := 0; j < n; j++ {
-		a := m.alpha[j]
+		a := e.alpha[j]
 		for i, w := range m.wRec.eff[j*n : (j+1)*n] {
-			e.wRecA[j*n+i] = T(a * w)
+			e.wRecA[j*n+i] = a * T(w)
 		}
 	}
 	e.wRecP.Pack(e.wRecA, n, n)

@@ -51,7 +51,7 @@ classdef CTRNN < nn4n.internal.Object
     %     spectral_radius balance seed training          numeric settings
     %     n_in n_hid n_out dims                          dimensions (read-only)
     %
-    %   Methods: forward, step, train, gradients, loss, save, load (static),
+    %   Methods: forward, backward, step, train, gradients, loss, save, load (static),
     %   reinitialize, spectralRadius, terms, cancel, free.
     %
     %   Errors carry the library's message and an identifier per status:
@@ -345,23 +345,77 @@ classdef CTRNN < nn4n.internal.Object
             cleanup = onCleanup(@() nn4n.CTRNN.freeIf(objective, ownObj));
             a = obj.batchArgs(u, target, opts, 'gradients');
             nn4n.internal.call('nn4n_model_gradient', obj.live(), objective.live(), a{:});
-            keys = {'w_in', 'w_rec', 'w_out'};
-            flags = {'train_bias_in', 'b_in'; 'train_bias_rec', 'b_rec'; 'train_bias_out', 'b_out'; ...
-                'learn_alpha', 'alpha'; 'train_x0', 'x0'};
-            for k = 1:size(flags, 1)
-                if obj.getF64(flags{k, 1}) ~= 0
-                    keys{end + 1} = flags{k, 2}; %#ok<AGROW>
-                end
-            end
-            g = struct();
-            for k = 1:numel(keys)
-                [~, ~, r, c] = nn4n.internal.call('nn4n_model_shape', obj.live(), keys{k}, int64(0), int64(0));
-                [~, ~, buf] = nn4n.internal.call('nn4n_model_get_grad', obj.live(), keys{k}, ...
-                    zeros(double(c), double(r)), int64(r * c));
-                g.(keys{k}) = reshape(buf, double(c), double(r)).';
-            end
+            g = obj.storedGradients();
             terms = obj.terms();
             clear cleanup
+        end
+
+        function [g, gu, gx0, y] = backward(obj, u, varargin)
+            %BACKWARD Vector-Jacobian product of a forward pass (exact BPTT).
+            %   [g, gu, gx0, y] = net.backward(u, 'grad_outputs', GY) runs the
+            %   batch u [I T B] forward, as net.forward(u) would (same noise
+            %   when net.seed is set before both), and back-propagates the
+            %   upstream gradients of l = sum(GY.*y) + sum(GR.*r) + sum(GX.*x):
+            %     'grad_outputs'  GY, [O T B] dl/dy
+            %     'grad_rates'    GR, [N T B] dl/dr
+            %     'grad_states'   GX, [N T B] dl/dx   (each optional: zero)
+            %     'x0'            X0, N-by-1 or N-by-B initial states, as in forward
+            %   It returns g, the gradients of l with respect to every trained
+            %   parameter (fields as in net.gradients: w_in, w_rec, w_out, and b_in,
+            %   b_rec, b_out, alpha, x0 when they are trained, scaled by their
+            %   plasticity and sparsity masks), gu = dl/du [I T B], gx0 = dl/dx0
+            %   N-by-B (one column per trial's initial state) and the outputs y
+            %   [O T B] of the pass. One forward and one backward pass through
+            %   nn4n_model_backward, in the model's precision; parameters do not
+            %   change. Sequences are MATLAB [I T B] / [O T B] / [N T B] arrays, the
+            %   ABI's row-major B-by-T-by-I ... arrays (no copy or transpose).
+            %   Errors: nn4n:shape (an array of the wrong size),
+            %   nn4n:notFinite (NaN or Inf), nn4n:unknownKey (an unknown option).
+            [opts, order] = nn4n.internal.parseOptions(varargin, 'backward');
+            obj.onlyKeys(order, {'grad_outputs', 'grad_rates', 'grad_states', 'x0'}, 'backward');
+            d = obj.dims;
+            [u, T, B] = obj.sequence(u, d(1), 'u', 'I');
+            want = struct('x0', [], 'grad_outputs', [d(3) T B], 'grad_rates', [d(2) T B], ...
+                'grad_states', [d(2) T B]);
+            names = fieldnames(want);
+            a = struct();
+            for k = 1:numel(names)
+                a.(names{k}) = [];
+                if ~isfield(opts, names{k}) || isempty(opts.(names{k}))
+                    continue
+                end
+                v = opts.(names{k});
+                if ~(isnumeric(v) || islogical(v)) || ~isreal(v)
+                    error('nn4n:shape', 'backward: %s must be a real array', names{k});
+                end
+                v = double(v);
+                if strcmp(names{k}, 'x0')
+                    if ~(isequal(size(v), [d(2) 1]) || isequal(size(v), [d(2) B]))
+                        error('nn4n:shape', 'backward: x0 is %s, want %d-by-1 or %d-by-%d (N-by-B)', ...
+                            mat2str(size(v)), d(2), d(2), B);
+                    end
+                elseif ~isequal(size(v, 1), want.(names{k})(1)) || size(v, 2) ~= T || size(v, 3) ~= B ...
+                        || ndims(v) > 3
+                    error('nn4n:shape', 'backward: %s is %s, want [%d %d %d] (like u: T = %d, B = %d)', ...
+                        names{k}, mat2str(size(v)), want.(names{k}), T, B);
+                end
+                a.(names{k}) = v;
+            end
+            if isempty(u)
+                u = [];
+            end
+            yb = zeros(d(3), T, B);
+            gub = zeros(d(1), T, B);
+            gxb = zeros(d(2), B);
+            [~, ~, ~, ~, ~, ~, y, gu, gx0] = nn4n.internal.call('nn4n_model_backward', obj.live(), u, ...
+                int64(numel(u)), int64(B), int64(T), a.x0, int64(numel(a.x0)), ...
+                a.grad_outputs, int64(numel(a.grad_outputs)), a.grad_rates, int64(numel(a.grad_rates)), ...
+                a.grad_states, int64(numel(a.grad_states)), yb, int64(numel(yb)), ...
+                gub, int64(numel(gub)), gxb, int64(numel(gxb)));
+            g = obj.storedGradients();
+            y = reshape(y, d(3), T, B);
+            gu = reshape(gu, d(1), T, B);
+            gx0 = reshape(gx0, d(2), B);
         end
 
         function [total, terms, y] = loss(obj, u, target, varargin)
@@ -751,6 +805,26 @@ classdef CTRNN < nn4n.internal.Object
                 obj.setF64(key, v);
             else
                 obj.setArray(key, v);
+            end
+        end
+
+        function g = storedGradients(obj)
+            % The gradients of the last gradient/backward call, one field per
+            % trained parameter, in the parameter's orientation.
+            keys = {'w_in', 'w_rec', 'w_out'};
+            flags = {'train_bias_in', 'b_in'; 'train_bias_rec', 'b_rec'; 'train_bias_out', 'b_out'; ...
+                'learn_alpha', 'alpha'; 'train_x0', 'x0'};
+            for k = 1:size(flags, 1)
+                if obj.getF64(flags{k, 1}) ~= 0
+                    keys{end + 1} = flags{k, 2}; %#ok<AGROW>
+                end
+            end
+            g = struct();
+            for k = 1:numel(keys)
+                [~, ~, r, c] = nn4n.internal.call('nn4n_model_shape', obj.live(), keys{k}, int64(0), int64(0));
+                [~, ~, buf] = nn4n.internal.call('nn4n_model_get_grad', obj.live(), keys{k}, ...
+                    zeros(double(c), double(r)), int64(r * c));
+                g.(keys{k}) = reshape(buf, double(c), double(r)).';
             end
         end
 

@@ -41,7 +41,7 @@ end
 
 function sequenceHelpDocumentsLayout()
 src = fileread(fullfile(pkgdir(), 'CTRNN.m'));
-for m = {'forward', 'step', 'train', 'gradients', 'loss'}
+for m = {'forward', 'backward', 'step', 'train', 'gradients', 'loss'}
     tok = regexp(src, ['function [^\n]*\<' m{1} '\(obj[^\n]*\n((\s*%[^\n]*\n)+)'], 'tokens', 'once');
     expectTrue(~isempty(tok), 'help of %s', m{1});
     expectTrue(~isempty(regexp(tok{1}, 'row-major', 'once')), '%s: help documents the layout', m{1});

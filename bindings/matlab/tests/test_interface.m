@@ -139,8 +139,6 @@ function everyHeaderFunctionIsWrapped()
 % suffixes (_shape, _get_array). Only the functions of `exempt` are left to
 % nn4n.internal.call on purpose.
 exempt = {'nn4n_version_number'};   % nn4n.version gives the string; constantsMatchLibrary checks the number
-% Not yet wrapped in MATLAB (issue 16 left open; the MEX table already carries it).
-exempt = [exempt, {'nn4n_model_backward'}];
 pkg = fullfile(fileparts(mfilename('fullpath')), '..', '+nn4n');
 code = '';
 for d = {pkg, fullfile(pkg, '+internal'), fullfile(pkg, '+analysis')}

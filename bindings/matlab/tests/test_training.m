@@ -1,7 +1,8 @@
 function tests = test_training()
 %TEST_TRAINING train, gradients and loss: learning, finite differences, optimiser state.
 tests = {@trainingReducesTheLoss, @chunksEqualOneCall, @optimizerStateIsKept, ...
-    @gradientsAreFiniteDifferences, @trainedExtrasHaveGradients, @objectiveKinds, ...
+    @gradientsAreFiniteDifferences, @backwardIsFiniteDifferences, @backwardChecksItsArguments, ...
+    @trainedExtrasHaveGradients, @objectiveKinds, ...
     @labelsForSoftmax, @optimizerObjects, @cancelStopsTheNextTrain};
 end
 
@@ -75,6 +76,87 @@ for k = 1:size(checks, 1)
     fd = (Lp - Lm) / (2 * h);
     expectClose(g.(key)(i, j), fd, 1e-7 + 1e-5 * abs(fd), sprintf('d/d %s(%d,%d)', key, i, j));
 end
+end
+
+function l = vjpLoss(net, u, x0, gy, gr, gx)
+% l = <gy, y> + <gr, r> + <gx, x> of a forward pass (what backward differentiates).
+[y, r, x] = net.forward(u, 'x0', x0);
+l = sum(gy(:) .* y(:)) + sum(gr(:) .* r(:)) + sum(gx(:) .* x(:));
+end
+
+function backwardIsFiniteDifferences()
+% net.backward (nn4n_model_backward) against central differences of the
+% forward pass in float64: parameters of an E/I (Dale, sparse) model, the
+% inputs and every trial's initial state.
+I = 2; N = 6; O = 2; T = 9; B = 3;
+sgn = [ones(N, 4), -ones(N, 2)];
+sp = double(mod(reshape(1:N * N, N, N), 5) ~= 0);
+net = nn4n.CTRNN([I N O], 'activation', 'tanh', 'seed', 12, 'training', false, 'precision', 'float64', ...
+    'biases', 'zero', 'learn_alpha', true, 'tau', 100 ./ (0.2 + 0.1 * (1:N).'), ...
+    'ei_masks', {[], sgn, sgn(1:O, :)}, 'sparsity_masks', {[], sp, []});
+u = reshape(sin(0.7 * (1:I * T * B)), I, T, B);
+x0 = reshape(cos(1:N * B), N, B) / 2;
+gy = reshape(cos(0.3 * (1:O * T * B)), O, T, B);
+gr = reshape(sin(0.2 * (1:N * T * B)), N, T, B) / 3;
+gx = reshape(cos(0.9 * (1:N * T * B)), N, T, B) / 4;
+[g, gu, gx0, y] = net.backward(u, 'grad_outputs', gy, 'grad_rates', gr, 'grad_states', gx, 'x0', x0);
+expectClose(y, net.forward(u, 'x0', x0), 0, 'the outputs of the pass');
+expectTrue(isequal(size(gu), [I T B]) && isequal(size(gx0), [N B]), 'gu %s, gx0 %s', ...
+    mat2str(size(gu)), mat2str(size(gx0)));
+expectTrue(all(isfield(g, {'w_in', 'w_rec', 'w_out', 'b_in', 'b_rec', 'b_out', 'alpha'})), 'fields');
+h = 1e-6;
+tol = @(fd) 1e-8 + 1e-6 * abs(fd);
+L = @() vjpLoss(net, u, x0, gy, gr, gx);
+checks = {'w_in', 3, 2; 'w_rec', 2, 1; 'w_rec', 4, 6; 'w_out', 2, 3; 'b_rec', 5, 1; 'b_in', 1, 1; ...
+    'b_out', 2, 1; 'alpha', 3, 1};
+nz = 0;
+for k = 1:size(checks, 1)
+    key = checks{k, 1}; i = checks{k, 2}; j = checks{k, 3};
+    W = net.(key);
+    Wp = W; Wp(i, j) = W(i, j) + h;
+    Wm = W; Wm(i, j) = W(i, j) - h;
+    net.(key) = Wp; Lp = L();
+    net.(key) = Wm; Lm = L();
+    net.(key) = W;
+    fd = (Lp - Lm) / (2 * h);
+    nz = nz + (abs(fd) > 1e-6);
+    expectClose(g.(key)(i, j), fd, tol(fd), sprintf('d/d %s(%d,%d)', key, i, j));
+end
+expectTrue(nz >= 6, 'only %d of the checked gradients are nonzero', nz);
+for c = {[1 1 1], [2 4 2], [1 9 3]}
+    ix = c{1};
+    up = u; up(ix(1), ix(2), ix(3)) = up(ix(1), ix(2), ix(3)) + h;
+    um = u; um(ix(1), ix(2), ix(3)) = um(ix(1), ix(2), ix(3)) - h;
+    fd = (vjpLoss(net, up, x0, gy, gr, gx) - vjpLoss(net, um, x0, gy, gr, gx)) / (2 * h);
+    expectClose(gu(ix(1), ix(2), ix(3)), fd, tol(fd), sprintf('d/d u%s', mat2str(ix)));
+end
+for c = {[1 1], [5 2], [6 3]}
+    ix = c{1};
+    xp = x0; xp(ix(1), ix(2)) = xp(ix(1), ix(2)) + h;
+    xm = x0; xm(ix(1), ix(2)) = xm(ix(1), ix(2)) - h;
+    fd = (vjpLoss(net, u, xp, gy, gr, gx) - vjpLoss(net, u, xm, gy, gr, gx)) / (2 * h);
+    expectClose(gx0(ix(1), ix(2)), fd, tol(fd), sprintf('d/d x0%s', mat2str(ix)));
+end
+% Without X0 the pass starts from the model's x0, whose gradient (train_x0) is
+% the sum over trials of gx0; a missing upstream gradient counts as zero.
+net.train_x0 = true;
+[g2, ~, gx02] = net.backward(u, 'grad_outputs', gy);
+[~, ~, gx03] = net.backward(u, 'grad_outputs', gy, 'x0', repmat(net.x0, 1, B));
+expectClose(gx02, gx03, 1e-12, 'gx0 from the model''s x0');
+expectClose(g2.x0, sum(gx02, 2), 1e-12, 'g.x0 = sum over trials of gx0');
+end
+
+function backwardChecksItsArguments()
+net = nn4n.CTRNN([2 4 1], 'seed', 1, 'training', false);
+u = ones(2, 5, 3);
+expectError(@() net.backward(u, 'grad_outputs', ones(1, 4, 3)), 'nn4n:shape');
+expectError(@() net.backward(u, 'grad_rates', ones(3, 5, 3)), 'nn4n:shape');
+expectError(@() net.backward(u, 'x0', ones(4, 2)), 'nn4n:shape');
+expectError(@() net.backward(u, 'grad_output', ones(1, 5, 3)), 'nn4n:unknownKey');
+expectError(@() net.backward(ones(3, 5, 3)), 'nn4n:shape');
+expectError(@() net.backward(u, 'grad_outputs', nan(1, 5, 3)), 'nn4n:notFinite');
+[g, gu, gx0] = net.backward(u);   % no upstream gradient: every gradient is zero
+expectTrue(all(gu(:) == 0) && all(gx0(:) == 0) && all(g.w_rec(:) == 0), 'zero upstream, zero gradients');
 end
 
 function trainedExtrasHaveGradients()

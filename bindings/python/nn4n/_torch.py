@@ -136,6 +136,8 @@ class CTRNN(torch.nn.Module, _CTRNNBase):
     def __init__(self, **kwargs):
         _CTRNNBase.__init__(self, **kwargs)
 
+    __init__.__signature__ = _CTRNNBase.__init__.__signature__
+
     def _pre_init(self):
         torch.nn.Module.__init__(self)
         self._register_state_dict_hook(_save_hook)
@@ -186,8 +188,10 @@ class CTRNN(torch.nn.Module, _CTRNNBase):
                 p = torch.nn.Parameter(v, requires_grad=key in trained)
                 setattr(owner, attr, p)
                 params[name] = p
-            else:  # a read-only view of the fixed value, not in the state_dict
-                owner.register_buffer(attr, v, persistent=False)
+            else:
+                # a read-only view of the fixed value; hidden_state stays in the
+                # state_dict (nn4n 1.1.1 always has it, and loads strictly), alpha not
+                owner.register_buffer(attr, v, persistent=key == "x0")
         self._torch_params = params
         self._record_versions()
 
@@ -298,6 +302,10 @@ class CTRNN(torch.nn.Module, _CTRNNBase):
         for name, key in PARAM_KEYS.items():
             k = prefix + name
             if k not in state_dict:
+                if key == "x0" and name not in self._torch_params:
+                    # a file written before hidden_state was kept in every
+                    # state_dict: the fixed x0 keeps its value
+                    state_dict[k] = self.recurrent_layer.hidden_state.detach().clone()
                 continue
             v = state_dict[k]
             v = v.detach() if torch.is_tensor(v) else torch.as_tensor(np.asarray(v, dtype=np.float64))
@@ -306,9 +314,12 @@ class CTRNN(torch.nn.Module, _CTRNNBase):
             if name not in self._torch_params:  # fixed here: set the library and the buffer
                 native.set_array(key, v.double().numpy().reshape(-1))
                 owner, attr = name.rsplit(".", 1)
-                with torch.no_grad():
-                    getattr(self.get_submodule(owner), attr).copy_(v.reshape(-1))
-                del state_dict[k]
+                if key == "x0":  # a persistent buffer: torch copies it
+                    state_dict[k] = v.reshape(-1)
+                else:
+                    with torch.no_grad():
+                        getattr(self.get_submodule(owner), attr).copy_(v.reshape(-1))
+                    del state_dict[k]
                 continue
             if key.startswith("w_") and native.get_str("dale") != "clip":
                 # rectify/abs keep the sign in the transform: raw = eff · sign
@@ -332,7 +343,11 @@ class CTRNN(torch.nn.Module, _CTRNNBase):
 
 
 def _save_hook(net, destination, prefix, local_metadata):
-    """The state_dict holds the effective (constrained) weights, as nn4n's."""
+    """The state_dict holds the effective (constrained) weights, as nn4n's,
+    and the library's x0 as ``recurrent_layer.hidden_state`` when it is fixed."""
+    k = prefix + "recurrent_layer.hidden_state"
+    if k in destination and "recurrent_layer.hidden_state" not in net._torch_params:
+        destination[k] = torch.from_numpy(net.native.get_array("x0")).to(destination[k].dtype)
     if net.native.get_str("dale") == "clip":
         return
     for name, key in zip(_WEIGHT_NAMES, ("w_in", "w_rec", "w_out")):

@@ -19,8 +19,7 @@ OPTIONAL = [("recurrent_layer.alpha", "alpha"), ("recurrent_layer.hidden_state",
 def state_dict_numpy(net):
     m = net.native
     out = {}
-    if getattr(net, "_legacy", False) or getattr(net, "_init_state", "zero") == "learn":
-        out["recurrent_layer.hidden_state"] = m.get_array("x0")
+    out["recurrent_layer.hidden_state"] = m.get_array("x0")  # as nn4n 1.1.1, always
     for name, key in NAMES:
         # nn4n stores the projected weight itself; the effective weight is what runs
         out[name] = m.get_array(key + "_eff") if key.startswith("w_") else m.get_array(key)

@@ -800,6 +800,23 @@ def _print_dict(d):
     print()
 
 
+def _init_signature():
+    """The explicit signature help() and IDEs show for CTRNN(...)."""
+    import inspect
+    P = inspect.Parameter
+    kw = [("dims", [1, 100, 1]), ("activation", "relu"), ("dt", 10), ("tau", 100), ("weights", "uniform"),
+          ("biases", None), ("sparsity_masks", None), ("ei_masks", None), ("plasticity_masks", None),
+          ("preact_noise", 0), ("postact_noise", 0), ("learn_alpha", False), ("batch_first", True),
+          ("precision", "float32"), ("seed", None), ("dale", "clip"), ("mask_orientation", "pre_post"),
+          ("rec_noise", 0.0), ("init_state", "zero")]
+    params = [P("self", P.POSITIONAL_OR_KEYWORD)] + [P(k, P.KEYWORD_ONLY, default=d) for k, d in kw]
+    params.append(P("deprecated_kwargs", P.VAR_KEYWORD))
+    return inspect.Signature(params)
+
+
+_CTRNNBase.__init__.__signature__ = _init_signature()
+
+
 def _select():
     if os.environ.get("NN4N_NO_TORCH"):
         return _CTRNNBase
