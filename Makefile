@@ -29,7 +29,6 @@ VERSION := $(VMAJOR).$(VMINOR).$(VPATCH)
 SONAME  := libnn4n.so.$(VMAJOR)
 LIB     := build/libnn4n.so
 ARCHIVE := build/archive/libnn4n.a
-LDFLAGS := -s -w -X main.version=$(VERSION) -extldflags '-Wl,-soname,$(SONAME)'
 GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test.go') go.mod go.sum \
            $(wildcard capi/*.c capi/*.h) include/nn4n.h
 
@@ -41,21 +40,17 @@ all: $(STAMP) lib
 
 lib: $(LIB)
 
-# The library is linked in two parts (tools/gen_shim.py): ./capi as a Go
-# c-archive whose exports objcopy renames nn4n_X -> nn4ngo_X, and capi/shim/,
-# the C entry points nn4n_X that refuse to enter Go in a forked child
-# (NN4N_ERR_FORK) and otherwise call nn4ngo_X. Only nn4n_* is exported.
-# The cgo-generated header is deleted: include/nn4n.h is the only header.
-$(LIB): $(STAMP) $(GO_SRC) $(wildcard capi/shim/*)
+# The library is linked in two parts (tools/gen_shim.py) by
+# scripts/link-lib.sh, the one recipe shared with the wheel and the sdist:
+# ./capi as a Go c-archive whose exports objcopy renames nn4n_X -> nn4ngo_X,
+# and capi/shim/, the C entry points nn4n_X that refuse to enter Go in a
+# forked child (NN4N_ERR_FORK) and otherwise call nn4ngo_X. Only nn4n_* is
+# exported. The same objects make the static archive $(ARCHIVE).
+# include/nn4n.h is the only header.
+$(LIB) $(ARCHIVE) &: $(STAMP) $(GO_SRC) $(wildcard capi/shim/*) scripts/link-lib.sh
 	@mkdir -p build
 	python3 tools/gen_shim.py --check
-	$(GO) build -buildmode=c-archive -trimpath -ldflags "$(LDFLAGS)" -o build/libnn4n_go.a ./capi
-	objcopy --redefine-syms=capi/shim/renames.txt build/libnn4n_go.a build/libnn4n_go.renamed.a
-	printf '{ global: nn4n_*; local: *; };\n' > build/libnn4n.map
-	$(CC) -shared -fPIC -O2 -s -Iinclude -o $@ -Wl,-soname,$(SONAME) -Wl,-z,nodelete \
-		-Wl,--version-script=build/libnn4n.map capi/shim/fork.c capi/shim/shim_gen.c \
-		-Wl,--whole-archive build/libnn4n_go.renamed.a -Wl,--no-whole-archive -lopenblas -lpthread -lm
-	rm -f build/libnn4n.h build/libnn4n_go.h build/libnn4n_go.a build/libnn4n_go.renamed.a
+	GO="$(GO)" CC="$(CC)" ./scripts/link-lib.sh $(LIB) $(ARCHIVE)
 	cp include/nn4n.h build/nn4n.h
 	ln -sf libnn4n.so build/$(SONAME)
 
@@ -64,13 +59,6 @@ deps: $(STAMP)
 $(STAMP): scripts/install-deps.sh
 	./scripts/install-deps.sh
 	@mkdir -p build && touch $@
-
-# The static archive (cgo's c-archive: Go runtime inside; link -lopenblas
-# -lpthread -lm -ldl with it).
-$(ARCHIVE): $(STAMP) $(GO_SRC)
-	@mkdir -p build/archive
-	$(GO) build -buildmode=c-archive -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $@ ./capi
-	rm -f build/archive/libnn4n.h
 
 install: lib $(ARCHIVE)
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/cmake/nn4n
