@@ -4,7 +4,9 @@
 #   make install PREFIX=/usr/local [DESTDIR=…]   shared library, static archive, header,
 #                             nn4n.pc and lib/cmake/nn4n (find_package(nn4n): nn4n::nn4n)
 #   make test-install         install into a temp prefix; examples/cmake and the README's cc line
-#   make test                 Go vet and tests, then the C ABI suites (tests/c/run.sh)
+#   make check                the fast tier (~2 min): generators --check, go vet, go test -short,
+#                             the purego build and its -short tests, the quick C suites, a Python smoke
+#   make test                 the full gate: Go vet and tests, then the C ABI suites (tests/c/run.sh) ...
 #   make bench                benchmarks, nn4n vs PyTorch nn4n side by side (docs/BENCHMARKS.md)
 #   make demo                 the demo
 #   make flipflop             3-bit flip-flop fixed points and spectra (build/flipflop/)
@@ -34,6 +36,7 @@ GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
 .PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install flipflop test-reliability soak neurogym-table
+.PHONY: bindings check-bindings check
 
 all: $(STAMP) lib
 	$(GO) build ./...
@@ -77,6 +80,7 @@ install: lib $(ARCHIVE)
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/nn4n.pc
 
 test: $(STAMP) lib
+	python3 tools/gen_bindings.py --check
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory test-c
@@ -86,6 +90,23 @@ test: $(STAMP) lib
 	$(MAKE) --no-print-directory test-bench
 	$(MAKE) --no-print-directory test-wheel
 	$(MAKE) --no-print-directory test-reliability
+
+# check: the fast tier. The purego build (internal/linalg/purego.go: gonum's
+# pure-Go BLAS, no cgo) is compiled and its -short tests run; capi needs cgo
+# and drops out of it. PY_SMOKE are the Python tests without the parity and
+# convergence runs.
+PUREGO_PKGS = $(shell CGO_ENABLED=0 $(GO) list -tags purego ./... | grep -v '/capi$$')
+PY_SMOKE := test_abi_table.py test_errors.py test_keys.py test_loader_advice.py test_native.py
+check: $(STAMP) lib
+	python3 tools/gen_bindings.py --check
+	python3 tools/gen_shim.py --check
+	$(GO) vet ./...
+	$(GO) test -short -count=1 ./...
+	CGO_ENABLED=0 $(GO) vet -tags purego $(PUREGO_PKGS)
+	CGO_ENABLED=0 $(GO) test -short -count=1 -tags purego $(PUREGO_PKGS)
+	GO="$(GO)" PYTHON=/usr/bin/python3 ./tests/c/run.sh quick
+	$(MAKE) --no-print-directory python
+	cd bindings/python/tests && $(CURDIR)/$(PY) -m pytest -q -p no:cacheprovider $(PY_SMOKE)
 
 # test-reliability: every front door (C, Python, Octave) under hostile files
 # and arguments, a full tmpfs, kill -9 during saves, an 8-thread hammer
@@ -148,8 +169,14 @@ test-wheel: wheel
 test-matlab: lib
 	./bindings/matlab/tests/run.sh
 matlab-test: test-matlab
-matlab-proto:
-	python3 bindings/matlab/tools/gen_interface.py
+# bindings regenerates every binding table from include/nn4n.h (Python
+# _abi.py, MATLAB prototype file, constants and error ids, Octave MEX table);
+# check-bindings fails when one is stale.
+bindings:
+	python3 tools/gen_bindings.py
+check-bindings:
+	python3 tools/gen_bindings.py --check
+matlab-proto: bindings
 matlab-mex: lib
 	./bindings/matlab/tools/build_mex.sh
 

@@ -1,7 +1,7 @@
 // Package bench holds the engine-level (Go, no Python) benchmarks that
 // bench/run.py runs next to the Python and PyTorch measurements: forward,
 // train step and the bare per-step GEMM floor at the five (N, B, T) shapes
-// of issue 9, and the simulator step B = 1, N = 256. The model is the one
+// of Shapes, and the simulator step B = 1, N = 256. The model is the one
 // the Python side builds: MultiAreaEI masks (I = 4, O = 2, two areas,
 // connectivity [0.1, 0.1], 80% E), ReLU, α = 0.1, nn4n's Dale mode "clip",
 // noise off; train step = forward + RNNLoss (MSE) + BPTT + Adam.
@@ -22,7 +22,7 @@ import (
 	"github.com/nn4n/nn4n/structure"
 )
 
-// Shapes are issue 9's (N, B, T).
+// Shapes are the five benchmark shapes (N, B, T), from a small network to N = 1024.
 var Shapes = []struct{ N, B, T int }{{64, 16, 100}, {128, 32, 200}, {256, 64, 200}, {512, 64, 200}, {1024, 32, 100}}
 
 const nIn, nOut = 4, 2

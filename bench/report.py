@@ -128,7 +128,7 @@ def machine_section(res):
 
 def targets_section(d):
     res = d.res
-    lines = ["## Issue 9 targets", "", "| target | measured | result |", "|---|---|---|"]
+    lines = ["## Performance targets", "", "| target | measured | result |", "|---|---|---|"]
     summary = {}
     for shape, want in TARGETS_TRAIN.items():
         t, o = d.get("train", "torch", shape), d.get("train", "nn4n_f32", shape)

@@ -10,7 +10,7 @@ build/bench/results.json and the generated part of docs/BENCHMARKS.md.
     .venv/bin/python bench/run.py --report-only   # re-render docs from results.json
 
 What is measured (see docs/BENCHMARKS.md for the set-up):
-  * forward and train step at (N, B, T) = issue 9's five shapes: PyTorch nn4n
+  * forward and train step at (N, B, T) = the five benchmark shapes: PyTorch nn4n
     1.1.1 (default threads; and 2 threads as a supplement), nn4n here through
     the Python binding (float32, float64), the Go engine alone;
   * the floor of the forward pass: T bare (B×N)·(N×N) products (Go, and numpy);
@@ -293,7 +293,7 @@ def micro_round(r, cfg, wt, wo, masks, res):
 
 
 def go_round(r, cfg, eng, res):
-    # The Go benchmarks have issue 9's shapes; the smoke run takes the smallest.
+    # The Go benchmarks have the same five shapes; the smoke run takes the smallest.
     go_shapes = [s for s in cfg["shapes"] if s in SHAPES] or SHAPES[:1]
     shapes = "^(" + "|".join(f"N={n}" for n, _, _ in go_shapes) + ")$"
     # Default threads (GOMAXPROCS = 2 here: the engine splits a batch between

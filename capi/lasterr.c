@@ -75,29 +75,10 @@ int64_t nn4n_last_error(char* buf, int64_t len) {
 	return (int64_t)n + 1;
 }
 
-static const char* const status_names[] = {
-	"NN4N_OK",
-	"NN4N_ERR_INVALID_ARGUMENT",
-	"NN4N_ERR_NULL_POINTER",
-	"NN4N_ERR_SHAPE",
-	"NN4N_ERR_INVALID_HANDLE",
-	"NN4N_ERR_UNKNOWN_KEY",
-	"NN4N_ERR_NOT_FINITE",
-	"NN4N_ERR_IO",
-	"NN4N_ERR_FORMAT",
-	"NN4N_ERR_CANCELLED",
-	"NN4N_ERR_INTERNAL",
-	"NN4N_ERR_BUFFER_TOO_SMALL",
-	"NN4N_ERR_STATE",
-	"NN4N_ERR_NUMERIC",
-	[14] = "NN4N_ERR_RANGE",
-	[15] = "NN4N_ERR_FORK",
-};
+/* status_names[code], generated from include/nn4n.h by tools/gen_bindings.py. */
+#include "status_names.h"
 
 const char* nn4n_status_name(int32_t code) {
-	if (code == NN4N_ERR_MEMORY) {
-		return "NN4N_ERR_MEMORY";
-	}
 	if (code < 0 || code >= (int32_t)(sizeof status_names / sizeof status_names[0])) {
 		return "NN4N_ERR_UNKNOWN_STATUS";
 	}

@@ -57,6 +57,31 @@ func hookModelCreate(i, n, o int64, prec int32, seed uint64) (uint64, int32, str
 	return uint64(h), st, msg
 }
 
+// kindHooks are the exports the Go tests reach by kind name; a nil entry
+// is a function that kind does not have.
+type kindHooks struct {
+	create   func(name *C.nn4n_cchar, h *C.uint64_t) C.int32_t
+	free     func(C.uint64_t) C.int32_t
+	setF64   func(C.uint64_t, *C.nn4n_cchar, C.double) C.int32_t
+	getF64   func(C.uint64_t, *C.nn4n_cchar, *C.double) C.int32_t
+	setStr   func(C.uint64_t, *C.nn4n_cchar, *C.nn4n_cchar) C.int32_t
+	setArray func(C.uint64_t, *C.nn4n_cchar, *C.nn4n_cdouble, C.int64_t) C.int32_t
+}
+
+var hooksByKind = map[string]kindHooks{
+	"model": {free: nn4n_model_free, setF64: nn4n_model_set_f64, getF64: nn4n_model_get_f64,
+		setStr: nn4n_model_set_str, setArray: nn4n_model_set_array},
+	"objective": {create: nn4n_objective_create, free: nn4n_objective_free, setF64: nn4n_objective_set_f64,
+		getF64: nn4n_objective_get_f64, setStr: nn4n_objective_set_str},
+	"optimizer": {create: nn4n_optimizer_create, free: nn4n_optimizer_free, setF64: nn4n_optimizer_set_f64,
+		getF64: nn4n_optimizer_get_f64},
+	"task": {create: func(p *C.nn4n_cchar, h *C.uint64_t) C.int32_t { return nn4n_task_create(p, 20, h) },
+		free: nn4n_task_free, setF64: nn4n_task_set_f64, getF64: nn4n_task_get_f64},
+	"structure": {create: func(p *C.nn4n_cchar, h *C.uint64_t) C.int32_t { return nn4n_structure_create(p, 2, 8, 2, h) },
+		free: nn4n_structure_free, setF64: nn4n_structure_set_f64, getF64: nn4n_structure_get_f64,
+		setStr: nn4n_structure_set_str, setArray: nn4n_structure_set_array},
+}
+
 // hookCreate makes an object of kind ("objective", "optimizer", "task",
 // "structure") named name.
 func hookCreate(kind, name string) (uint64, int32, string) {
@@ -64,15 +89,8 @@ func hookCreate(kind, name string) (uint64, int32, string) {
 	p, done := cstr(name)
 	defer done()
 	st, msg := hook(func() C.int32_t {
-		switch kind {
-		case "objective":
-			return nn4n_objective_create(p, &h)
-		case "optimizer":
-			return nn4n_optimizer_create(p, &h)
-		case "task":
-			return nn4n_task_create(p, 20, &h)
-		case "structure":
-			return nn4n_structure_create(p, 2, 8, 2, &h)
+		if f := hooksByKind[kind].create; f != nil {
+			return f(p, &h)
 		}
 		return stInvalid
 	})
@@ -81,17 +99,8 @@ func hookCreate(kind, name string) (uint64, int32, string) {
 
 func hookFree(kind string, h uint64) (int32, string) {
 	return hook(func() C.int32_t {
-		switch kind {
-		case "model":
-			return nn4n_model_free(C.uint64_t(h))
-		case "objective":
-			return nn4n_objective_free(C.uint64_t(h))
-		case "optimizer":
-			return nn4n_optimizer_free(C.uint64_t(h))
-		case "task":
-			return nn4n_task_free(C.uint64_t(h))
-		case "structure":
-			return nn4n_structure_free(C.uint64_t(h))
+		if f := hooksByKind[kind].free; f != nil {
+			return f(C.uint64_t(h))
 		}
 		return stInvalid
 	})
@@ -101,17 +110,8 @@ func hookSetF64(kind string, h uint64, key string, v float64) (int32, string) {
 	k, done := cstr(key)
 	defer done()
 	return hook(func() C.int32_t {
-		switch kind {
-		case "model":
-			return nn4n_model_set_f64(C.uint64_t(h), k, C.double(v))
-		case "objective":
-			return nn4n_objective_set_f64(C.uint64_t(h), k, C.double(v))
-		case "optimizer":
-			return nn4n_optimizer_set_f64(C.uint64_t(h), k, C.double(v))
-		case "task":
-			return nn4n_task_set_f64(C.uint64_t(h), k, C.double(v))
-		case "structure":
-			return nn4n_structure_set_f64(C.uint64_t(h), k, C.double(v))
+		if f := hooksByKind[kind].setF64; f != nil {
+			return f(C.uint64_t(h), k, C.double(v))
 		}
 		return stInvalid
 	})
@@ -122,17 +122,8 @@ func hookGetF64(kind string, h uint64, key string) (float64, int32, string) {
 	defer done()
 	var v C.double
 	st, msg := hook(func() C.int32_t {
-		switch kind {
-		case "model":
-			return nn4n_model_get_f64(C.uint64_t(h), k, &v)
-		case "objective":
-			return nn4n_objective_get_f64(C.uint64_t(h), k, &v)
-		case "optimizer":
-			return nn4n_optimizer_get_f64(C.uint64_t(h), k, &v)
-		case "task":
-			return nn4n_task_get_f64(C.uint64_t(h), k, &v)
-		case "structure":
-			return nn4n_structure_get_f64(C.uint64_t(h), k, &v)
+		if f := hooksByKind[kind].getF64; f != nil {
+			return f(C.uint64_t(h), k, &v)
 		}
 		return stInvalid
 	})
@@ -145,13 +136,8 @@ func hookSetStr(kind string, h uint64, key, value string) (int32, string) {
 	v, done2 := cstr(value)
 	defer done2()
 	return hook(func() C.int32_t {
-		switch kind {
-		case "model":
-			return nn4n_model_set_str(C.uint64_t(h), k, v)
-		case "objective":
-			return nn4n_objective_set_str(C.uint64_t(h), k, v)
-		case "structure":
-			return nn4n_structure_set_str(C.uint64_t(h), k, v)
+		if f := hooksByKind[kind].setStr; f != nil {
+			return f(C.uint64_t(h), k, v)
 		}
 		return stInvalid
 	})
@@ -161,11 +147,8 @@ func hookSetArray(kind string, h uint64, key string, v []float64) (int32, string
 	k, done := cstr(key)
 	defer done()
 	return hook(func() C.int32_t {
-		switch kind {
-		case "model":
-			return nn4n_model_set_array(C.uint64_t(h), k, cin(v), C.int64_t(len(v)))
-		case "structure":
-			return nn4n_structure_set_array(C.uint64_t(h), k, cin(v), C.int64_t(len(v)))
+		if f := hooksByKind[kind].setArray; f != nil {
+			return f(C.uint64_t(h), k, cin(v), C.int64_t(len(v)))
 		}
 		return stInvalid
 	})

@@ -24,21 +24,17 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 HEADER = ROOT / "include" / "nn4n.h"
 OUT_C = ROOT / "capi" / "shim" / "shim_gen.c"
 OUT_RENAMES = ROOT / "capi" / "shim" / "renames.txt"
-PROTO = re.compile(r"(int32_t|int64_t|const char\s*\*)\s*(nn4n_[a-z0-9_]+)\s*\(([^)]*)\)\s*;")
+sys.path.insert(0, str(ROOT / "tools"))
+from gen_bindings import parse_header  # noqa: E402 (the one header parser)
 
 
 def prototypes():
-    text = HEADER.read_text()
-    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-    text = re.sub(r"^\s*#.*$", " ", text, flags=re.M)
+    """[(return type, name, parameter list, parameter names)] of the header."""
+    fns, _ = parse_header(str(HEADER))
     protos = []
-    for m in PROTO.finditer(" ".join(text.split())):
-        ret, name, params = " ".join(m.group(1).replace("*", " *").split()), m.group(2), m.group(3).strip()
-        names = []
-        if params != "void":
-            for p in params.split(","):
-                names.append(re.search(r"([A-Za-z_][A-Za-z_0-9]*)\s*$", p.strip()).group(1))
-        protos.append((ret.replace(" *", "*"), name, params, names))
+    for (rbase, rdepth), name, args in fns:
+        params = ", ".join("%s%s %s" % (b, "*" * d, n) for b, d, n in args) or "void"
+        protos.append((rbase + "*" * rdepth, name, params, [n for _, _, n in args]))
     if len(protos) < 50:
         sys.exit("gen_shim: found only %d prototypes in %s: the parser is broken" % (len(protos), HEADER))
     return protos

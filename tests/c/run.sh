@@ -3,6 +3,8 @@
 # against build/libnn4n.so. See tests/c/README.md.
 #   tests/c/run.sh          every suite
 #   tests/c/run.sh bench    the simulator-step benchmark only
+#   tests/c/run.sh quick    make check's tier: lint, abi, panic, threads, fork,
+#                           step32, shim (no sanitizers, fuzzers or valgrind)
 # FUZZTIME (default 10s) bounds each Go fuzz target; LEAK_CYCLES (default
 # 100000) the LeakSanitizer loop; VALGRIND_CYCLES (default 10000) valgrind's.
 # PYTHON (default /usr/bin/python3) runs numpy_check.py; NN4N_REQUIRE_NUMPY=1
@@ -128,6 +130,7 @@ step threads $OUT/test_threads
 step fork timeout 10 $OUT/test_fork
 step step32 $OUT/test_step32
 step shim python3 tools/gen_shim.py --check
+if [ "${1:-}" != quick ]; then
 step tsan tsan_suite
 step race $GO test -race -count=1 -run 'TestConcurrent|TestStep' ./capi
 step cgocheck2 cgocheck2_suite
@@ -137,6 +140,7 @@ step fuzz-load $GO test -run '^$' -fuzz '^FuzzModelLoad$' -fuzztime "${FUZZTIME:
 step fuzz-keys $GO test -run '^$' -fuzz '^FuzzSetters$' -fuzztime "${FUZZTIME:-10s}" ./capi
 step example example_suite
 step bench $OUT/bench_step 20000 1
+fi
 
 [ ${#failed[@]} -eq 0 ] || echo "failed: ${failed[*]} (logs in $OUT/)"
 echo "c-abi: $pass passed, $fail failed"

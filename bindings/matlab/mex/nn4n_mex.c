@@ -24,7 +24,7 @@
  * with the prototype file.
  *
  * The function table (names and argument types) is generated from
- * include/nn4n.h by bindings/matlab/tools/gen_interface.py into
+ * include/nn4n.h by tools/gen_bindings.py into
  * nn4n_mex_table.h, like the MATLAB prototype file, so both paths agree.
  *
  * The library contains a Go runtime, which must never be unloaded: the

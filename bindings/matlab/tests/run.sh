@@ -33,8 +33,8 @@ else
 	gcc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c "$repo/include/nn4n.h"
 	g++ -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c++ "$repo/include/nn4n.h"
 fi
-"$PYTHON" "$mdir/tools/gen_interface.py" --lint
-"$PYTHON" "$mdir/tools/gen_interface.py" --check
+"$PYTHON" "$repo/tools/gen_bindings.py" --lint
+"$PYTHON" "$repo/tools/gen_bindings.py" --check
 
 echo "== matlab: MEX gateway (nn4n.buildMex, which runs tools/build_mex.sh in Octave)"
 (cd "$mdir" && "$OCTAVE" $OCTFLAGS --eval 'addpath(pwd); nn4n.buildMex()') 2>&1 | grep -v 'execution_exception' || true

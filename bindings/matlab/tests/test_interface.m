@@ -9,7 +9,7 @@ function declared = headerFunctions()
 % The functions include/nn4n.h declares (sorted, unique).
 header = fileread(fullfile(fileparts(mfilename('fullpath')), '..', '..', '..', 'include', 'nn4n.h'));
 declared = unique(cellfun(@(c) c{1}, regexp(header, '^[a-z_0-9 ]+\*? ?(nn4n_\w+)\(', 'tokens', 'lineanchors'), 'UniformOutput', false));
-% C hosts only (float I/O; gen_interface.py C_ONLY): not in the MATLAB interface.
+% C hosts only (float I/O; tools/gen_bindings.py C_ONLY): not in the MATLAB interface.
 declared = setdiff(declared, {'nn4n_model_step_f32'});
 end
 
@@ -139,10 +139,8 @@ function everyHeaderFunctionIsWrapped()
 % suffixes (_shape, _get_array). Only the functions of `exempt` are left to
 % nn4n.internal.call on purpose.
 exempt = {'nn4n_version_number'};   % nn4n.version gives the string; constantsMatchLibrary checks the number
-% Not yet wrapped in MATLAB (issues 15, 16, 23 left open; the MEX table already carries them).
-exempt = [exempt, {'nn4n_get_memory_limit', 'nn4n_set_memory_limit', 'nn4n_model_backward'}, ...
-          strcat('nn4n_', {'model', 'objective', 'optimizer', 'structure', 'task', 'trainer'}, '_key_count'), ...
-          strcat('nn4n_', {'model', 'objective', 'optimizer', 'structure', 'task', 'trainer'}, '_key_info')];
+% Not yet wrapped in MATLAB (issue 16 left open; the MEX table already carries it).
+exempt = [exempt, {'nn4n_model_backward'}];
 pkg = fullfile(fileparts(mfilename('fullpath')), '..', '+nn4n');
 code = '';
 for d = {pkg, fullfile(pkg, '+internal'), fullfile(pkg, '+analysis')}

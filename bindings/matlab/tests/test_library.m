@@ -1,6 +1,7 @@
 function tests = test_library()
 %TEST_LIBRARY Library-level functions: version, threads, BLAS, statistics, status names.
-tests = {@versionIsReported, @threadsAreSet, @blasIsOpenBLAS, @statsSeeHandles, @statusNamesAndIds};
+tests = {@versionIsReported, @threadsAreSet, @blasIsOpenBLAS, @statsSeeHandles, @statusNamesAndIds, ...
+    @memoryLimitRefuses, @keysComeFromTheLibrary};
 end
 
 function versionIsReported()
@@ -55,4 +56,38 @@ expectTrue(strcmp(nn4n.statusName(15), 'NN4N_ERR_FORK'), 'FORK');
 expectTrue(strcmp(nn4n.statusName(0), 'NN4N_OK'), 'OK');
 expectTrue(strcmp(nn4n.statusName(3), 'NN4N_ERR_SHAPE'), 'SHAPE');
 expectTrue(strcmp(nn4n.statusName(99), 'NN4N_ERR_UNKNOWN_STATUS'), 'unknown status');
+end
+
+function memoryLimitRefuses()
+[lim0, def] = nn4n.memoryLimit();
+expectTrue(lim0 == def && def > 2^20, 'default limit %g of %g', lim0, def);
+nn4n.setMemoryLimit(2^20);
+c = onCleanup(@() nn4n.setMemoryLimit(0));
+expectTrue(nn4n.memoryLimit() == 2^20, 'limit set');
+expectError(@() nn4n.CTRNN([1 1024 1]), 'nn4n:memory');
+net = nn4n.CTRNN([1 8 1], 'seed', 1);  % small models still fit
+expectTrue(isobject(net), 'small model');
+expectError(@() nn4n.setMemoryLimit(-1), 'nn4n:invalidArgument');
+nn4n.setMemoryLimit(0);
+expectTrue(nn4n.memoryLimit() == def, 'default restored');
+end
+
+function keysComeFromTheLibrary()
+% nn4n.keys / obj.keys() list the settings of nn4n_<kind>_key_info, with bounds.
+k = nn4n.keys('model');
+names = {k.name};
+expectTrue(numel(k) >= 10 && any(strcmp(names, 'activation')) && any(strcmp(names, 'alpha')), ...
+    'model keys: %s', strjoin(names, ' '));
+a = k(strcmp(names, 'alpha'));
+expectTrue(a.lo > 0 && a.hi == 1 && strcmp(a.type, 'f64') && ~isempty(a.doc), 'alpha bounds [%g, %g]', a.lo, a.hi);
+net = nn4n.CTRNN([1 3 1]);
+err = expectError(@() nn4n.internal.call('nn4n_model_set_f64', net.live(), 'alpha', a.hi + 1), 'nn4n:range');
+expectTrue(~isempty(strfind(err.message, '1')), 'the message names the bound: %s', err.message);
+for obj = {nn4n.Optimizer('adam'), nn4n.Objective('mse'), net}
+    kk = obj{1}.keys();
+    expectTrue(numel(kk) >= 1 && all(cellfun(@ischar, {kk.name})), '%s keys', class(obj{1}));
+end
+o = nn4n.keys('optimizer');
+expectTrue(any(strcmp({o.name}, 'lr')), 'optimizer keys name lr');
+expectError(@() nn4n.keys('nope'), 'nn4n:invalidArgument', 'nope');
 end

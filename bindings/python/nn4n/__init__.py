@@ -21,10 +21,10 @@ from ._lib import (ABI_VERSION, LIBRARY_PATH, version as library_version, set_nu
                    get_num_threads, blas_info, runtime_stats, set_memory_limit, get_memory_limit)
 from . import core, criterion, mask, model, optim, train, tasks
 from . import analysis
-from .core import Model, Objective, Optimizer, Structure, Task, Trainer as _CoreTrainer, vjp
+from .core import KeyInfo, Model, Objective, Optimizer, Structure, Task, Trainer as _CoreTrainer, keys, vjp
 from .model import CTRNN
 
-__version__ = "0.1.0"
+__version__ = library_version()
 
 __all__ = ["CTRNN", "Model", "Objective", "Optimizer", "Structure", "Task", "vjp", "errors", "core",
            "criterion", "mask", "model", "optim", "train", "tasks", "analysis", "library_version",

@@ -10,9 +10,8 @@ Loader order (the first that loads wins):
 When none loads, :class:`nn4n.errors.LibraryNotFound` lists every path tried
 with its error. The ABI version is checked right after loading.
 
-``PROTOTYPES`` is the one table of every exported symbol, written with the
-C types of the header so that a test can compare it with ``nn4n.h``
-textually. Each status-returning function raises a typed exception
+``PROTOTYPES`` is the one table of every exported symbol, generated from
+``nn4n.h`` into ``_abi.py`` by tools/gen_bindings.py with the header's C types. Each status-returning function raises a typed exception
 (:mod:`nn4n.errors`) with the library's message when it fails.
 
 The library contains a Go runtime: it is loaded once and never unloaded, and
@@ -28,8 +27,7 @@ import threading
 import numpy as np
 
 from . import errors
-
-ABI_VERSION = 1
+from ._abi import ABI_VERSION, PROTOTYPES, STATUS_NAMES  # noqa: F401 (re-exported)
 
 # C type (as spelled in nn4n.h) -> ctypes type.
 C_TYPES = {
@@ -52,130 +50,8 @@ C_TYPES = {
 QUERIES = {"nn4n_version_string", "nn4n_version_number", "nn4n_abi_version",
            "nn4n_status_name", "nn4n_last_error"}
 
-# (name, return type, parameter types): every function of include/nn4n.h.
-PROTOTYPES = [
-    ("nn4n_version_string", "const char*", []),
-    ("nn4n_version_number", "int64_t", []),
-    ("nn4n_abi_version", "int32_t", []),
-    ("nn4n_status_name", "const char*", ["int32_t"]),
-    ("nn4n_last_error", "int64_t", ["char*", "int64_t"]),
-    ("nn4n_set_num_threads", "int32_t", ["int64_t"]),
-    ("nn4n_get_num_threads", "int32_t", ["int64_t*", "int64_t*"]),
-    ("nn4n_blas_info", "int32_t", ["char*", "int64_t", "int64_t*"]),
-    ("nn4n_runtime_stats", "int32_t", ["int64_t*", "int64_t*"]),
-    ("nn4n_set_memory_limit", "int32_t", ["int64_t"]),
-    ("nn4n_get_memory_limit", "int32_t", ["int64_t*", "int64_t*"]),
-    # models
-    ("nn4n_model_create", "int32_t", ["int64_t", "int64_t", "int64_t", "int32_t", "uint64_t", "uint64_t*"]),
-    ("nn4n_model_create_from_structure", "int32_t", ["uint64_t", "int32_t", "uint64_t", "uint64_t*"]),
-    ("nn4n_model_free", "int32_t", ["uint64_t"]),
-    ("nn4n_model_set_f64", "int32_t", ["uint64_t", "const char*", "double"]),
-    ("nn4n_model_get_f64", "int32_t", ["uint64_t", "const char*", "double*"]),
-    ("nn4n_model_set_str", "int32_t", ["uint64_t", "const char*", "const char*"]),
-    ("nn4n_model_get_str", "int32_t", ["uint64_t", "const char*", "char*", "int64_t", "int64_t*"]),
-    ("nn4n_model_shape", "int32_t", ["uint64_t", "const char*", "int64_t*", "int64_t*"]),
-    ("nn4n_model_get_array", "int32_t", ["uint64_t", "const char*", "double*", "int64_t"]),
-    ("nn4n_model_set_array", "int32_t", ["uint64_t", "const char*", "const double*", "int64_t"]),
-    ("nn4n_model_reinitialize", "int32_t", ["uint64_t"]),
-    ("nn4n_model_spectral_radius", "int32_t", ["uint64_t", "double*"]),
-    ("nn4n_model_forward", "int32_t", ["uint64_t", "const double*", "int64_t", "int64_t", "int64_t",
-                                       "const double*", "int64_t", "double*", "int64_t", "double*",
-                                       "int64_t", "double*", "int64_t"]),
-    ("nn4n_model_step", "int32_t", ["uint64_t", "int64_t", "double*", "int64_t", "const double*", "int64_t",
-                                    "double*", "int64_t", "double*", "int64_t"]),
-    ("nn4n_model_step_f32", "int32_t", ["uint64_t", "int64_t", "float*", "int64_t", "const float*", "int64_t",
-                                        "float*", "int64_t", "float*", "int64_t"]),
-    ("nn4n_model_gradient", "int32_t", ["uint64_t", "uint64_t", "const double*", "int64_t", "const double*",
-                                        "int64_t", "const double*", "int64_t", "const double*", "int64_t",
-                                        "int64_t", "int64_t"]),
-    ("nn4n_model_backward", "int32_t", ["uint64_t", "const double*", "int64_t", "int64_t", "int64_t",
-                                        "const double*", "int64_t", "const double*", "int64_t", "const double*",
-                                        "int64_t", "const double*", "int64_t", "double*", "int64_t", "double*",
-                                        "int64_t", "double*", "int64_t"]),
-    ("nn4n_model_loss", "int32_t", ["uint64_t", "uint64_t", "const double*", "int64_t", "const double*",
-                                    "int64_t", "const double*", "int64_t", "const double*", "int64_t",
-                                    "int64_t", "int64_t", "double*", "int64_t"]),
-    ("nn4n_model_get_grad", "int32_t", ["uint64_t", "const char*", "double*", "int64_t"]),
-    ("nn4n_model_train", "int32_t", ["uint64_t", "uint64_t", "uint64_t", "const double*", "int64_t",
-                                     "const double*", "int64_t", "const double*", "int64_t", "const double*",
-                                     "int64_t", "int64_t", "int64_t", "int64_t", "int64_t*"]),
-    ("nn4n_model_cancel", "int32_t", ["uint64_t"]),
-    ("nn4n_model_term_count", "int32_t", ["uint64_t", "int64_t*"]),
-    ("nn4n_model_key_count", "int32_t", ["uint64_t", "int64_t*"]),
-    ("nn4n_model_key_info", "int32_t", ["uint64_t", "int64_t", "char*", "int64_t", "int64_t*", "double*", "double*"]),
-    ("nn4n_objective_key_count", "int32_t", ["uint64_t", "int64_t*"]),
-    ("nn4n_objective_key_info", "int32_t", ["uint64_t", "int64_t", "char*", "int64_t", "int64_t*", "double*", "double*"]),
-    ("nn4n_optimizer_key_count", "int32_t", ["uint64_t", "int64_t*"]),
-    ("nn4n_optimizer_key_info", "int32_t", ["uint64_t", "int64_t", "char*", "int64_t", "int64_t*", "double*", "double*"]),
-    ("nn4n_structure_key_count", "int32_t", ["uint64_t", "int64_t*"]),
-    ("nn4n_structure_key_info", "int32_t", ["uint64_t", "int64_t", "char*", "int64_t", "int64_t*", "double*", "double*"]),
-    ("nn4n_task_key_count", "int32_t", ["uint64_t", "int64_t*"]),
-    ("nn4n_task_key_info", "int32_t", ["uint64_t", "int64_t", "char*", "int64_t", "int64_t*", "double*", "double*"]),
-    ("nn4n_trainer_key_count", "int32_t", ["uint64_t", "int64_t*"]),
-    ("nn4n_trainer_key_info", "int32_t", ["uint64_t", "int64_t", "char*", "int64_t", "int64_t*", "double*", "double*"]),
-    ("nn4n_model_term", "int32_t", ["uint64_t", "int64_t", "char*", "int64_t", "double*"]),
-    ("nn4n_model_save", "int32_t", ["uint64_t", "const char*"]),
-    ("nn4n_model_load", "int32_t", ["const char*", "uint64_t*"]),
-    # objectives
-    ("nn4n_objective_create", "int32_t", ["const char*", "uint64_t*"]),
-    ("nn4n_objective_free", "int32_t", ["uint64_t"]),
-    ("nn4n_objective_add_term", "int32_t", ["uint64_t", "const char*", "const char*", "double"]),
-    ("nn4n_objective_set_f64", "int32_t", ["uint64_t", "const char*", "double"]),
-    ("nn4n_objective_get_f64", "int32_t", ["uint64_t", "const char*", "double*"]),
-    ("nn4n_objective_set_str", "int32_t", ["uint64_t", "const char*", "const char*"]),
-    ("nn4n_objective_get_str", "int32_t", ["uint64_t", "const char*", "char*", "int64_t", "int64_t*"]),
-    # optimizers
-    ("nn4n_optimizer_create", "int32_t", ["const char*", "uint64_t*"]),
-    ("nn4n_optimizer_free", "int32_t", ["uint64_t"]),
-    ("nn4n_optimizer_set_f64", "int32_t", ["uint64_t", "const char*", "double"]),
-    ("nn4n_optimizer_get_f64", "int32_t", ["uint64_t", "const char*", "double*"]),
-    ("nn4n_optimizer_reset", "int32_t", ["uint64_t"]),
-    # structures
-    ("nn4n_structure_create", "int32_t", ["const char*", "int64_t", "int64_t", "int64_t", "uint64_t*"]),
-    ("nn4n_structure_free", "int32_t", ["uint64_t"]),
-    ("nn4n_structure_set_f64", "int32_t", ["uint64_t", "const char*", "double"]),
-    ("nn4n_structure_get_f64", "int32_t", ["uint64_t", "const char*", "double*"]),
-    ("nn4n_structure_set_str", "int32_t", ["uint64_t", "const char*", "const char*"]),
-    ("nn4n_structure_set_array", "int32_t", ["uint64_t", "const char*", "const double*", "int64_t"]),
-    ("nn4n_structure_build", "int32_t", ["uint64_t"]),
-    ("nn4n_structure_shape", "int32_t", ["uint64_t", "const char*", "int64_t*", "int64_t*"]),
-    ("nn4n_structure_get_array", "int32_t", ["uint64_t", "const char*", "double*", "int64_t"]),
-    ("nn4n_structure_index_count", "int32_t", ["uint64_t", "const char*", "int64_t", "int64_t*"]),
-    ("nn4n_structure_indices", "int32_t", ["uint64_t", "const char*", "int64_t", "double*", "int64_t"]),
-    ("nn4n_structure_area_name", "int32_t", ["uint64_t", "int64_t", "char*", "int64_t", "int64_t*"]),
-    # tasks
-    ("nn4n_task_create", "int32_t", ["const char*", "double", "uint64_t*"]),
-    ("nn4n_task_free", "int32_t", ["uint64_t"]),
-    ("nn4n_task_set_f64", "int32_t", ["uint64_t", "const char*", "double"]),
-    ("nn4n_task_get_f64", "int32_t", ["uint64_t", "const char*", "double*"]),
-    ("nn4n_task_sample", "int32_t", ["uint64_t", "const char*", "int64_t", "uint64_t"]),
-    ("nn4n_task_sample_conditions", "int32_t", ["uint64_t", "const double*", "int64_t", "uint64_t"]),
-    ("nn4n_task_shape", "int32_t", ["uint64_t", "const char*", "int64_t*", "int64_t*"]),
-    ("nn4n_task_get_array", "int32_t", ["uint64_t", "const char*", "double*", "int64_t"]),
-    ("nn4n_task_score", "int32_t", ["uint64_t", "const char*", "const double*", "int64_t", "double*"]),
-    ("nn4n_task_psychometric", "int32_t", ["uint64_t", "const double*", "int64_t", "int64_t", "double*", "int64_t",
-                                           "int64_t*", "double*", "int64_t"]),
-    # trainers
-    ("nn4n_trainer_create", "int32_t", ["uint64_t", "uint64_t", "uint64_t", "uint64_t", "uint64_t*"]),
-    ("nn4n_trainer_free", "int32_t", ["uint64_t"]),
-    ("nn4n_trainer_set_f64", "int32_t", ["uint64_t", "const char*", "double"]),
-    ("nn4n_trainer_get_f64", "int32_t", ["uint64_t", "const char*", "double*"]),
-    ("nn4n_trainer_get_str", "int32_t", ["uint64_t", "const char*", "char*", "int64_t", "int64_t*"]),
-    ("nn4n_trainer_run", "int32_t", ["uint64_t", "int64_t", "int32_t*"]),
-    ("nn4n_trainer_cancel", "int32_t", ["uint64_t"]),
-    ("nn4n_trainer_shape", "int32_t", ["uint64_t", "const char*", "int64_t*", "int64_t*"]),
-    ("nn4n_trainer_get_array", "int32_t", ["uint64_t", "const char*", "double*", "int64_t"]),
-    ("nn4n_model_jacobian", "int32_t", ["uint64_t", "const double*", "int64_t", "const double*", "int64_t",
-                                        "double*", "int64_t", "double*", "int64_t"]),
-    ("nn4n_model_fixed_points", "int32_t", ["uint64_t", "const double*", "int64_t", "const double*", "int64_t",
-                                            "int64_t", "double", "double", "int64_t", "double", "double",
-                                            "double*", "int64_t", "double*", "int64_t", "double*", "int64_t",
-                                            "double*", "int64_t", "double*", "int64_t", "int64_t*"]),
-    ("nn4n_model_linearize", "int32_t", ["uint64_t", "const double*", "int64_t", "const double*", "int64_t",
-                                         "double*", "int64_t", "double*", "int64_t", "double*", "int64_t",
-                                         "double*", "int64_t", "int64_t*", "int64_t", "double*", "int64_t",
-                                         "double*", "int64_t", "double*", "int64_t", "double*", "int64_t"]),
-]
+# PROTOTYPES (name, return type, parameter types) lists every function of
+# include/nn4n.h; it is generated into _abi.py by tools/gen_bindings.py.
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _LIBNAME = "libnn4n.so"

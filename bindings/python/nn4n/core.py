@@ -11,6 +11,7 @@ N×N, ``w_out`` O×N; every mask has its weight's shape. Arrays cross the ABI
 as float64; the compute precision is the model's ``precision`` setting.
 """
 
+import collections
 import ctypes
 import os
 
@@ -20,7 +21,7 @@ from . import _lib, errors
 from ._handle import Handle
 from ._lib import lib, cstr, as_f64, ptr
 
-__all__ = ["Model", "Objective", "Optimizer", "Structure", "Task", "Trainer"]
+__all__ = ["Model", "Objective", "Optimizer", "Structure", "Task", "Trainer", "KeyInfo", "keys"]
 
 _VECTOR_KEYS = {"b_in", "b_rec", "b_out", "alpha", "x0"}
 _PRECISIONS = {"float64": 0, "float32": 1, np.float64: 0, np.float32: 1, 0: 0, 1: 1}
@@ -57,10 +58,43 @@ def _check_ndim(name, arr, ndims):
                                 f"array, got shape {arr.shape}")
 
 
+class KeyInfo(collections.namedtuple("KeyInfo", "name type access default doc lo hi")):
+    """One setting as the library describes it (``nn4n_<kind>_key_info``).
+
+    Fields: ``name``, ``type`` ("f64", "str" or "enum"), ``access`` ("rw" or
+    "ro"), ``default`` (text), ``doc`` (one line), ``lo`` and ``hi`` (the
+    bounds of a numeric key; -inf and inf when unbounded)."""
+
+    __slots__ = ()
+
+    def __str__(self):
+        bounds = "" if self.type == "str" else " in [%g, %g]" % (self.lo, self.hi)
+        return "%s (%s, %s%s, default %s): %s" % (self.name, self.type, self.access, bounds, self.default, self.doc)
+
+
 class _Settings:
     """Mixin: get/set of f64 and string settings through a kind prefix."""
 
     _prefix = None
+
+    def keys(self):
+        """Every setting of this object, read from the library: a list of :class:`KeyInfo`."""
+        count = ctypes.c_int64()
+        self._fn("key_count")(self._h, ctypes.byref(count))
+        out = []
+        for i in range(count.value):
+            needed, lo, hi = ctypes.c_int64(), ctypes.c_double(), ctypes.c_double()
+            info = self._fn("key_info")
+            info(self._h, i, None, 0, ctypes.byref(needed), ctypes.byref(lo), ctypes.byref(hi))
+            buf = ctypes.create_string_buffer(max(int(needed.value), 1))
+            info(self._h, i, buf, len(buf), ctypes.byref(needed), ctypes.byref(lo), ctypes.byref(hi))
+            fields = buf.value.decode("utf-8", "replace").split("\t", 4)
+            out.append(KeyInfo(*fields, lo.value, hi.value))
+        return out
+
+    def describe(self):
+        """The settings of :meth:`keys`, one line each, as text."""
+        return "\n".join(str(k) for k in self.keys())
 
     def _fn(self, verb):
         return getattr(lib, f"nn4n_{self._prefix}_{verb}")
@@ -646,3 +680,20 @@ def vjp(model, inputs, grad_outputs=None, grad_rates=None, x0=None, seed=None, s
         model.set("seed", seed)
     model.backward(inputs, grad_outputs, grad_rates, x0=x0, steps=steps)
     return model.grads()
+
+
+def keys(obj):
+    """The settings of ``obj`` (a library object, or one of the kinds "model",
+    "objective", "optimizer" for a default one), read from the library:
+    a list of :class:`KeyInfo` (name, type, access, default, doc, lo, hi).
+    """
+    if isinstance(obj, str):
+        makers = {"model": lambda: Model(1, 2, 1), "objective": lambda: Objective("mse"),
+                  "optimizer": lambda: Optimizer("adam")}
+        if obj not in makers:
+            raise ValueError("nn4n.keys: kind %r: use one of %s, or pass an object (Structure, Task, "
+                             "Trainer)" % (obj, ", ".join(sorted(makers))))
+        obj = makers[obj]()
+    if not isinstance(obj, _Settings):
+        raise TypeError("nn4n.keys: %r is not an nn4n library object" % (obj,))
+    return obj.keys()

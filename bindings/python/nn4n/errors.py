@@ -14,12 +14,19 @@ The classes also derive from the closest built-in exception (``ValueError``,
 working.
 """
 
+from ._abi import CONSTANTS, STATUS_NAMES
+
 __all__ = [
     "Nn4nError", "InvalidArgument", "NullPointer", "ShapeError", "InvalidHandle",
     "UnknownKey", "NotFinite", "IOError_", "FormatError", "Cancelled",
     "InternalError", "BufferTooSmall", "StateError", "NumericError", "RangeError",
     "UnknownStatus", "DTypeError", "LibraryNotFound", "AbiMismatch", "ForkError", "error_for_status",
 ]
+
+
+def _code(name):
+    """The status code NN4N_ERR_<name> of include/nn4n.h (through _abi.py)."""
+    return CONSTANTS["ERR_" + name]
 
 
 class Nn4nError(Exception):
@@ -53,74 +60,74 @@ class Nn4nError(Exception):
 
 class InvalidArgument(Nn4nError, ValueError):
     """NN4N_ERR_INVALID_ARGUMENT: a value the function does not accept."""
-    status = 1
+    status = _code("INVALID_ARGUMENT")
 
 
 class NullPointer(Nn4nError, ValueError):
     """NN4N_ERR_NULL_POINTER: a required pointer was NULL (a binding bug)."""
-    status = 2
+    status = _code("NULL_POINTER")
 
 
 class ShapeError(Nn4nError, ValueError):
     """NN4N_ERR_SHAPE, also raised by the binding for wrong array shapes."""
-    status = 3
+    status = _code("SHAPE")
 
 
 class InvalidHandle(Nn4nError, ValueError):
     """NN4N_ERR_INVALID_HANDLE: the object was closed, freed or is of another kind."""
-    status = 4
+    status = _code("INVALID_HANDLE")
 
 
 class UnknownKey(Nn4nError, KeyError):
     """NN4N_ERR_UNKNOWN_KEY: a setting, array, term or kind name is not known."""
-    status = 5
+    status = _code("UNKNOWN_KEY")
 
 
 class NotFinite(Nn4nError, ValueError):
     """NN4N_ERR_NOT_FINITE: a NaN or infinite value was passed in."""
-    status = 6
+    status = _code("NOT_FINITE")
 
 
 class IOError_(Nn4nError, OSError):
     """NN4N_ERR_IO: a file could not be opened, read, written or renamed."""
-    status = 7
+    status = _code("IO")
 
 
 class FormatError(Nn4nError, ValueError):
     """NN4N_ERR_FORMAT: a file is not a valid nn4n model file."""
-    status = 8
+    status = _code("FORMAT")
 
 
 class Cancelled(Nn4nError):
     """NN4N_ERR_CANCELLED: a long call was stopped by a cancel request."""
-    status = 9
+    status = _code("CANCELLED")
 
 
 class InternalError(Nn4nError, RuntimeError):
     """NN4N_ERR_INTERNAL: a bug inside the library (a recovered panic)."""
-    status = 10
+    status = _code("INTERNAL")
 
 
 class BufferTooSmall(Nn4nError):
     """NN4N_ERR_BUFFER_TOO_SMALL (the binding retries; never seen normally)."""
-    status = 11
+    status = _code("BUFFER_TOO_SMALL")
 
 
 class StateError(Nn4nError, RuntimeError):
     """NN4N_ERR_STATE: the object is not ready for the call."""
-    status = 12
+    status = _code("STATE")
 
 
 class NumericError(Nn4nError, ArithmeticError):
     """NN4N_ERR_NUMERIC: the computation failed on valid arguments."""
-    status = 13
+    status = _code("NUMERIC")
 
 
 class RangeError(InvalidArgument):
     """NN4N_ERR_RANGE: a numeric setting outside its bounds (the message states them).
 
     A subclass of InvalidArgument, the status such values had before."""
-    status = 14
+    status = _code("RANGE")
 
 
 class MemoryLimitError(Nn4nError, MemoryError):
@@ -128,12 +135,12 @@ class MemoryLimitError(Nn4nError, MemoryError):
 
     Nothing was allocated; raise the limit with nn4n.set_memory_limit.
     """
-    status = 16
+    status = _code("MEMORY")
 
 
 class DTypeError(Nn4nError, TypeError):
     """An array of a type that cannot cross the ABI (strings, objects, complex)."""
-    status = 3
+    status = _code("SHAPE")
 
 
 class UnknownStatus(Nn4nError):
@@ -154,7 +161,7 @@ class ForkError(Nn4nError, RuntimeError):
     The Go runtime inside libnn4n does not survive fork(); use the
     ``spawn`` or ``forkserver`` start method of multiprocessing.
     """
-    status = 15
+    status = _code("FORK")
 
 
 # Alias with the conventional spelling, without shadowing the builtin in
@@ -165,6 +172,14 @@ _BY_STATUS = {cls.status: cls for cls in (
     InvalidArgument, NullPointer, ShapeError, InvalidHandle, UnknownKey, NotFinite,
     IOError_, FormatError, Cancelled, InternalError, BufferTooSmall, StateError,
     NumericError, RangeError, MemoryLimitError, ForkError)}
+
+
+# Every status of the header has its class (checked at import: a status added
+# to nn4n.h without one fails here, and tests/test_abi_table.py runs it).
+for _status, _name in STATUS_NAMES.items():
+    if _status != 0 and _BY_STATUS.get(_status) is None:
+        raise ImportError("nn4n.errors: no exception class for %s (%d)" % (_name, _status))
+del _status, _name
 
 
 def error_for_status(status):

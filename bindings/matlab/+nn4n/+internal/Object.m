@@ -45,6 +45,26 @@ classdef Object < handle
             %ISVALIDHANDLE True while the native object has not been freed.
             tf = obj.Handle ~= 0;
         end
+
+        function k = keys(obj)
+            %KEYS Every setting of the object, as the library describes it.
+            %   k = obj.keys() is a struct array with fields name, type ('f64',
+            %   'str' or 'enum'), access ('rw' or 'ro'), default (text), doc (one
+            %   line), lo and hi (the bounds of a numeric key; -Inf and Inf when
+            %   unbounded), read from prefix_key_count and prefix_key_info.
+            [~, n] = nn4n.internal.call([obj.Prefix '_key_count'], obj.live(), int64(0));
+            k = struct('name', {}, 'type', {}, 'access', {}, 'default', {}, 'doc', {}, 'lo', {}, 'hi', {});
+            fn = [obj.Prefix '_key_info'];
+            for i = 1:double(n)
+                [~, ~, need] = nn4n.internal.call(fn, obj.live(), int64(i - 1), '', int64(0), int64(0), 0, 0);
+                [~, text, ~, lo, hi] = nn4n.internal.call(fn, obj.live(), int64(i - 1), ...
+                    blanks(max(double(need), 1) - 1), int64(max(double(need), 1)), int64(0), 0, 0);
+                f = regexp(text(:).', '\t', 'split');
+                f(end + 1:5) = {''};
+                k(end + 1) = struct('name', f{1}, 'type', f{2}, 'access', f{3}, 'default', f{4}, ...
+                    'doc', strjoin(f(5:end), sprintf('\t')), 'lo', double(lo), 'hi', double(hi)); %#ok<AGROW>
+            end
+        end
     end
 
     methods (Hidden)

@@ -1,22 +1,34 @@
 #!/usr/bin/env python3
-"""gen_interface.py: the MATLAB/Octave interface files of nn4n, generated from include/nn4n.h.
+"""gen_bindings.py: the binding tables of nn4n, generated from include/nn4n.h.
 
-It writes two files, both committed:
+The header is the one source of the ABI: this script parses it once and
+writes these files, all committed:
 
+  bindings/python/nn4n/_abi.py                      the ctypes prototype table, status codes
+                                                    and integer constants (Python)
   bindings/matlab/+nn4n/+internal/nn4n_proto.m      the loadlibrary prototype file (MATLAB)
   bindings/matlab/+nn4n/+internal/nn4n_constants.m  the header's integer #defines
+  bindings/matlab/+nn4n/+internal/errid.m           the error identifier of each status (MATLAB)
   bindings/matlab/mex/nn4n_mex_table.h              the dispatch table of the MEX gateway (Octave)
+  capi/status_names.h                               the status names of nn4n_status_name (C)
+
+The status codes are written once, as the header's NN4N_OK / NN4N_ERR_*
+#defines; every other list of them (Python's STATUS_NAMES, MATLAB's error ids,
+the C names) is generated here. The version is written once too, as
+NN4N_VERSION_MAJOR/MINOR/PATCH (the Makefile reads them); --check fails when
+pyproject.toml or capi/main.go's default disagrees. tools/gen_shim.py reads the header through
+parse_header() below, so the header is parsed by one piece of code.
 
 The first and last list the same functions, in header order, with the same argument types, so
 the two halves of nn4n's one call path (calllib in MATLAB, nn4n_mex in Octave)
 agree by construction.
 
 Usage:
-  gen_interface.py [--header H] [--outdir D]   write the files
-  gen_interface.py --check                     regenerate in memory and fail
+  gen_bindings.py [--header H] [--outdir D]    write the files
+  gen_bindings.py --check                      regenerate in memory and fail
                                                 (exit 1, with a diff) if a shipped
                                                 file differs
-  gen_interface.py --lint                      only check that the header is in
+  gen_bindings.py --lint                       only check that the header is in
                                                 the loadlibrary-safe subset
 
 The prototype file follows the layout that MATLAB's loadlibrary writes with its
@@ -38,12 +50,15 @@ import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MATLAB_DIR = os.path.dirname(HERE)
-REPO = os.path.dirname(os.path.dirname(MATLAB_DIR))
+REPO = os.path.dirname(HERE)
 DEFAULT_HEADER = os.path.join(REPO, "include", "nn4n.h")
-PROTO_REL = os.path.join("+nn4n", "+internal", "nn4n_proto.m")
-TABLE_REL = os.path.join("mex", "nn4n_mex_table.h")
-CONST_REL = os.path.join("+nn4n", "+internal", "nn4n_constants.m")
+ME = "tools/gen_bindings.py"
+PROTO_REL = "bindings/matlab/+nn4n/+internal/nn4n_proto.m"
+TABLE_REL = "bindings/matlab/mex/nn4n_mex_table.h"
+CONST_REL = "bindings/matlab/+nn4n/+internal/nn4n_constants.m"
+ERRID_REL = "bindings/matlab/+nn4n/+internal/errid.m"
+PY_REL = "bindings/python/nn4n/_abi.py"
+STATUS_C_REL = "capi/status_names.h"
 
 # (C base type, pointer depth) -> (MATLAB prototype type, MEX type code).
 # MEX codes: scalar in (I32 I64 U64 F64), string in (CSTR), string buffer out
@@ -67,8 +82,10 @@ RETURNS = {
     ("const char", 1): ("cstring", "NN4N_T_CSTR", "cs"),
 }
 # Functions for C hosts only, left out of the MATLAB interface: float32 I/O
-# (MATLAB single arrays are not wired through the MEX gateway).
+# (MATLAB single arrays are not wired through the MEX gateway). Python's
+# table lists them too; float pointers are allowed in these functions only.
 C_ONLY = {"nn4n_model_step_f32"}
+C_ONLY_TYPES = {("float", 1), ("const float", 1)}
 SLOT = {
     "NN4N_T_I32": "i32", "NN4N_T_I64": "i64", "NN4N_T_U64": "u64", "NN4N_T_F64": "f64",
     "NN4N_T_CSTR": "cs", "NN4N_T_SBUF": "s", "NN4N_T_CPD": "cpd", "NN4N_T_PD": "pd",
@@ -170,8 +187,6 @@ def parse(text):
         if not m:
             raise LintError("not a function declaration: %r" % stmt)
         rtype, name, params = m.group(1).strip(), m.group(2), m.group(3).strip()
-        if name in C_ONLY:
-            continue
         rbase = rtype.replace("*", " ").strip()
         rbase = re.sub(r"\s+", " ", rbase)
         rkey = (rbase, rtype.count("*"))
@@ -181,7 +196,7 @@ def parse(text):
         if params not in ("void", ""):
             for p in params.split(","):
                 base, depth, argname = split_type(p)
-                if (base, depth) not in TYPES:
+                if (base, depth) not in TYPES and not (name in C_ONLY and (base, depth) in C_ONLY_TYPES):
                     raise LintError("%s: argument %r has a type outside the ABI subset" % (name, p.strip()))
                 args.append((base, depth, argname))
         elif params == "":
@@ -223,8 +238,8 @@ def render_proto(fns, header_rel):
     out.append("%   thunk library, so loading needs no C compiler. Every argument of the nn4n ABI")
     out.append("%   is a scalar or a plain pointer, which the cdecl path passes unchanged.")
     out.append("%")
-    out.append("%%   GENERATED by bindings/matlab/tools/gen_interface.py from %s." % header_rel)
-    out.append("%   Do not edit: run 'make matlab-proto' (make test fails when this file is stale).")
+    out.append("%%   GENERATED by %s from %s." % (ME, header_rel))
+    out.append("%   Do not edit: run 'make bindings' (make test fails when this file is stale).")
     out.append("")
     out.append("ival={cell(1,%d)}; %% one cell per function" % len(fns))
     out.append("structs=[];enuminfo=[];fcnNum=1;")
@@ -247,7 +262,7 @@ def render_table(fns, header_rel):
     maxargs = max(len(a) for _, _, a in fns)
     out = []
     out.append("/* nn4n_mex_table.h: the functions of %s for the MEX gateway nn4n_mex.c." % header_rel)
-    out.append(" * GENERATED by bindings/matlab/tools/gen_interface.py. Do not edit. */")
+    out.append(" * GENERATED by %s. Do not edit. */" % ME)
     out.append("#define NN4N_MEX_MAXARGS %d" % maxargs)
     out.append("#define NN4N_MEX_NFUNCS %d" % len(fns))
     out.append("")
@@ -284,7 +299,7 @@ def render_constants(consts, header_rel):
     out.append("%   c.ABI_VERSION is the ABI this binding was generated for; c.ERR_SHAPE etc.")
     out.append("%   are the status codes.")
     out.append("%")
-    out.append("%%   GENERATED by bindings/matlab/tools/gen_interface.py from %s. Do not edit." % header_rel)
+    out.append("%%   GENERATED by %s from %s. Do not edit." % (ME, header_rel))
     out.append("c = struct();")
     for name, value in consts:
         out.append("c.%s = %d;" % (name, value))
@@ -292,31 +307,149 @@ def render_constants(consts, header_rel):
     return "\n".join(out) + "\n"
 
 
-def generate(header):
-    with open(header, encoding="utf-8") as f:
+def statuses(consts):
+    """[(code, NAME)] of the NN4N_OK and NN4N_ERR_* codes, by code."""
+    return sorted((v, "NN4N_" + n) for n, v in consts if n == "OK" or n.startswith("ERR_"))
+
+
+def errid(name):
+    """NN4N_ERR_BUFFER_TOO_SMALL -> nn4n:bufferTooSmall."""
+    words = name[len("NN4N_ERR_"):].lower().split("_")
+    return "nn4n:" + words[0] + "".join(w.capitalize() for w in words[1:])
+
+
+def render_errid(consts, header_rel):
+    errs = [(v, n) for v, n in statuses(consts) if v > 0]
+    ids = [errid(n) for _, n in errs]
+    for k, (v, _) in enumerate(errs, 1):
+        if v != k:
+            raise LintError("status codes must be 1, 2, ... without gaps (code %d)" % v)
+    out = ["function id = errid(status)",
+           "%ERRID The error identifier of an nn4n status code (internal).",
+           "%   id = nn4n.internal.errid(status) is " + ", ".join("'%s' (%d)" % (i, v) for (v, _), i in zip(errs, ids)) + ",",
+           "%   and 'nn4n:unknownStatus' for any other code.",
+           "%",
+           "%%   GENERATED by %s from %s. Do not edit." % (ME, header_rel),
+           "ids = {" + ", ...\n       ".join(", ".join("'%s'" % i for i in ids[k:k + 4]) for k in range(0, len(ids), 4)) + "};",
+           "if status >= 1 && status <= numel(ids) && status == fix(status)",
+           "    id = ids{status};",
+           "else",
+           "    id = 'nn4n:unknownStatus';",
+           "end",
+           "end"]
+    return "\n".join(out) + "\n"
+
+
+def render_status_c(consts, header_rel):
+    out = ["/* status_names.h: the name of every status code of %s, for" % header_rel,
+           " * nn4n_status_name (lasterr.c). GENERATED by %s. Do not edit. */" % ME,
+           "static const char* const status_names[] = {"]
+    for v, n in statuses(consts):
+        out.append("\t[%d] = \"%s\"," % (v, n))
+    out.append("};")
+    return "\n".join(out) + "\n"
+
+
+def parse_header(path=DEFAULT_HEADER):
+    """The functions and integer constants of the header at path.
+
+    Returns (fns, consts): fns as parse() gives them, with the C-only
+    functions, and consts as constants() gives them. The one header parser of
+    nn4n's tools (gen_shim.py uses it too)."""
+    with open(path, encoding="utf-8") as f:
         text = f.read()
-    fns = parse(text)
+    return parse(text), constants(text)
+
+
+def py_type(base, depth):
+    return base + "*" * depth
+
+
+def render_python(fns, consts, header_rel):
+    out = ['"""The C ABI of libnn4n as data: every function, status code and constant of %s.' % header_rel,
+           "",
+           "GENERATED by %s from %s. Do not edit: change the header and run" % (ME, header_rel),
+           "`make bindings` (`make check` fails when this file is stale).",
+           '"""',
+           "",
+           "# (name, return type, parameter types), in header order, with the C types",
+           "# as the header spells them.",
+           "PROTOTYPES = ["]
+    for rkey, name, args in fns:
+        out.append("    (%r, %r, [%s])," % (name, py_type(*rkey), ", ".join(repr(py_type(b, d)) for b, d, _ in args)))
+    out.append("]")
+    out.append("")
+    out.append("# The parameter names, for messages and documentation.")
+    out.append("PARAM_NAMES = {")
+    for rkey, name, args in fns:
+        out.append("    %r: (%s)," % (name, "".join(repr(n) + ", " for _, _, n in args)))
+    out.append("}")
+    out.append("")
+    out.append("# status code -> name (nn4n_status_name).")
+    out.append("STATUS_NAMES = {")
+    for v, n in statuses(consts):
+        out.append("    %d: %r," % (v, n))
+    out.append("}")
+    out.append("")
+    out.append("# The integer #defines of the header, NN4N_ prefix dropped.")
+    out.append("CONSTANTS = {")
+    for n, v in consts:
+        out.append("    %r: %d," % (n, v))
+    out.append("}")
+    out.append("")
+    out.append("ABI_VERSION = CONSTANTS['ABI_VERSION']")
+    return "\n".join(out) + "\n"
+
+
+def generate(header):
+    fns, consts = parse_header(header)
     rel = "include/nn4n.h"
-    return {PROTO_REL: render_proto(fns, rel), CONST_REL: render_constants(constants(text), rel),
-            TABLE_REL: render_table(fns, rel)}, fns
+    mfns = [f for f in fns if f[1] not in C_ONLY]
+    return {PROTO_REL: render_proto(mfns, rel), CONST_REL: render_constants(consts, rel),
+            TABLE_REL: render_table(mfns, rel), ERRID_REL: render_errid(consts, rel),
+            PY_REL: render_python(fns, consts, rel), STATUS_C_REL: render_status_c(consts, rel)}, fns
+
+
+# Files that repeat the version for tools that cannot read the header (pip,
+# go build without the Makefile's -ldflags): --check fails when they differ.
+VERSION_COPIES = [
+    ("bindings/python/pyproject.toml", r'^version = "([0-9.]+)"$'),
+    ("capi/main.go", r'^var version = "([0-9.]+)"$'),
+]
+
+
+def check_versions(consts, outdir):
+    """Problems with the copies of the header's NN4N_VERSION_MAJOR.MINOR.PATCH."""
+    c = dict(consts)
+    want = "%d.%d.%d" % (c["VERSION_MAJOR"], c["VERSION_MINOR"], c["VERSION_PATCH"])
+    problems = []
+    for rel, pattern in VERSION_COPIES:
+        with open(os.path.join(outdir, rel), encoding="utf-8") as f:
+            m = re.search(pattern, f.read(), flags=re.M)
+        if not m or m.group(1) != want:
+            problems.append("%s: version %s, include/nn4n.h says %s" % (rel, m.group(1) if m else "missing", want))
+    return problems
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--header", default=DEFAULT_HEADER)
-    ap.add_argument("--outdir", default=MATLAB_DIR)
+    ap.add_argument("--outdir", default=REPO, help="the repository root")
     ap.add_argument("--check", action="store_true", help="fail if the shipped files are stale")
     ap.add_argument("--lint", action="store_true", help="only lint the header")
     opt = ap.parse_args()
     try:
         files, fns = generate(opt.header)
     except LintError as e:
-        print("gen_interface: %s: not loadlibrary-safe:\n%s" % (opt.header, e), file=sys.stderr)
+        print("gen_bindings: %s: not in the ABI subset:\n%s" % (opt.header, e), file=sys.stderr)
         return 1
     if opt.lint:
-        print("gen_interface: %s: %d functions, loadlibrary-safe" % (opt.header, len(fns)))
+        print("gen_bindings: %s: %d functions, in the ABI subset" % (opt.header, len(fns)))
         return 0
     status = 0
+    for problem in check_versions(parse_header(opt.header)[1], opt.outdir):
+        print("gen_bindings: " + problem, file=sys.stderr)
+        status = 1
     for rel, text in files.items():
         path = os.path.join(opt.outdir, rel)
         if opt.check:
@@ -327,7 +460,7 @@ def main():
                 old = ""
             if old != text:
                 status = 1
-                print("gen_interface: %s is stale; run 'make matlab-proto'" % path, file=sys.stderr)
+                print("gen_bindings: %s is stale; run 'make bindings'" % path, file=sys.stderr)
                 sys.stderr.writelines(difflib.unified_diff(
                     old.splitlines(True), text.splitlines(True), "shipped/" + rel, "generated/" + rel))
         else:
@@ -337,7 +470,7 @@ def main():
                 f.write(text)
             os.replace(tmp, path)
     if opt.check and status == 0:
-        print("gen_interface: %d functions; prototype file and MEX table are up to date" % len(fns))
+        print("gen_bindings: %d functions; %d generated files are up to date" % (len(fns), len(files)))
     return status
 
 
