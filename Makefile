@@ -155,7 +155,7 @@ test-python: python
 # zig cc for glibc 2.17 in its own tool venv build/wheel-venv (docs/PACKAGING.md).
 WHEEL_STAMP := build/dist/.stamp
 wheel: $(WHEEL_STAMP)
-$(WHEEL_STAMP): $(GO_SRC) scripts/build-wheel.sh bindings/python/setup.py bindings/python/pyproject.toml \
+$(WHEEL_STAMP): $(GO_SRC) $(wildcard capi/shim/*) scripts/link-lib.sh scripts/build-wheel.sh bindings/python/setup.py bindings/python/pyproject.toml \
 		$(wildcard bindings/python/nn4n/*.py)
 	GO="$(GO)" ./scripts/build-wheel.sh
 	touch $@
