@@ -14,6 +14,8 @@
 #   make test-python          the Python binding's pytest suite
 #   make wheel                build/dist/nn4n-*-py3-none-manylinux_2_17_x86_64.whl (docs/PACKAGING.md)
 #   make test-wheel           that wheel in a fresh venv of another Python, system OpenBLAS masked
+#   make sdist                build/dist/nn4n-*.tar.gz: pip builds it from source (Go, cc, OpenBLAS)
+#   make test-sdist           that sdist pip-installed in fresh venvs, with and without Go (~3 min)
 #   make test-matlab          the MATLAB binding's suite in GNU Octave (bindings/matlab/tests/run.sh)
 #   make test-reliability     hostile input, full disk, kill -9 and thread hammer on every door (tests/reliability)
 #   make soak                 the long reliability run: fuzzers and a mixed-load soak with RSS/fd sampling
@@ -36,7 +38,7 @@ GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
 .PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install flipflop test-reliability soak neurogym-table
-.PHONY: bindings check-bindings check
+.PHONY: bindings check-bindings check sdist test-sdist
 
 all: $(STAMP) lib
 	$(GO) build ./...
@@ -162,6 +164,15 @@ $(WHEEL_STAMP): $(GO_SRC) $(wildcard capi/shim/*) scripts/link-lib.sh scripts/bu
 
 test-wheel: wheel
 	./tests/wheel/run.sh
+
+# sdist: build/dist/nn4n-<ver>.tar.gz, the Python package with the Go sources
+# and vendored modules under native/; pip builds it with the system's Go, cc
+# and OpenBLAS (scripts/build-sdist.sh). test-sdist (~3 min, not in make test):
+# pip install of it in fresh venvs, with and without Go (tests/sdist/run.sh).
+sdist:
+	GO="$(GO)" ./scripts/build-sdist.sh
+test-sdist: sdist
+	GO="$(GO)" ./tests/sdist/run.sh
 
 # MATLAB binding (bindings/matlab): the loadlibrary prototype file and the MEX
 # table are generated from include/nn4n.h (test-matlab fails if the shipped

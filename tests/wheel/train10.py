@@ -1,6 +1,7 @@
-"""Run by tests/wheel/run.sh inside the fresh venv: import the installed
-wheel, check which libraries the process mapped, train 10 updates, check
-that a forked child is refused by the fork shim."""
+"""Run by tests/wheel/run.sh (and, with --system-blas, tests/sdist/run.sh)
+inside the fresh venv: import the installed wheel, check which libraries the
+process mapped, train 10 updates, check that a forked child is refused by the
+fork shim."""
 
 import os
 import sys
@@ -25,11 +26,15 @@ if not os.path.realpath(_lib.LIBRARY_PATH).startswith(site):
 maps = {line.split()[-1] for line in open("/proc/self/maps") if ".so" in line}
 blas = sorted(m for m in maps if "blas" in m or "gfortran" in m or "quadmath" in m)
 print("test-wheel: BLAS-related libraries mapped:", *blas, sep="\n  ")
-if not any("nn4n.libs/libscipy_openblas" in m for m in blas):
-    errs.append("the wheel's libscipy_openblas is not mapped")
-outside = [m for m in blas if not os.path.realpath(m).startswith(site)]
-if outside:
-    errs.append(f"libraries from outside the wheel mapped: {outside}")
+if "--system-blas" in sys.argv:  # an install built from the sdist links the system OpenBLAS
+    if not any("libopenblas" in m and not os.path.realpath(m).startswith(site) for m in blas):
+        errs.append("the system libopenblas is not mapped")
+else:
+    if not any("nn4n.libs/libscipy_openblas" in m for m in blas):
+        errs.append("the wheel's libscipy_openblas is not mapped")
+    outside = [m for m in blas if not os.path.realpath(m).startswith(site)]
+    if outside:
+        errs.append(f"libraries from outside the wheel mapped: {outside}")
 
 rng = np.random.default_rng(0)
 x = rng.standard_normal((16, 20, 3))
