@@ -14,6 +14,7 @@
 #   make test-python          the Python binding's pytest suite
 #   make wheel                build/dist/nn4n-*-py3-none-manylinux_2_17_x86_64.whl (docs/PACKAGING.md)
 #   make test-wheel           that wheel in a fresh venv of another Python, system OpenBLAS masked
+#   make bench-wheel          the wheel's OpenBLAS vs the system one, 256x64x200 forward/train
 #   make sdist                build/dist/nn4n-*.tar.gz: pip builds it from source (Go, cc, OpenBLAS)
 #   make test-sdist           that sdist pip-installed in fresh venvs, with and without Go (~3 min)
 #   make test-matlab          the MATLAB binding's suite in GNU Octave (bindings/matlab/tests/run.sh)
@@ -38,7 +39,7 @@ GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
 .PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install flipflop test-reliability soak neurogym-table
-.PHONY: bindings check-bindings check sdist test-sdist
+.PHONY: bindings check-bindings check sdist test-sdist bench-wheel
 
 all: $(STAMP) lib
 	$(GO) build ./...
@@ -164,6 +165,12 @@ $(WHEEL_STAMP): $(GO_SRC) $(wildcard capi/shim/*) scripts/link-lib.sh scripts/bu
 
 test-wheel: wheel
 	./tests/wheel/run.sh
+
+# bench-wheel: forward/train at N=256 B=64 T=200 float32, the wheel's
+# libnn4n.so (scipy-openblas32) against build/libnn4n.so (system OpenBLAS),
+# interleaved rounds (bench/wheel_blas.py, ~1-3 min; not in make test).
+bench-wheel: test-wheel python
+	$(PY) bench/wheel_blas.py $(LIB) $$(ls -d build/wheel-test/venv-*/lib/python*/site-packages/nn4n/libnn4n.so | head -1)
 
 # sdist: build/dist/nn4n-<ver>.tar.gz, the Python package with the Go sources
 # and vendored modules under native/; pip builds it with the system's Go, cc

@@ -2,7 +2,8 @@
 # tests/sdist/run.sh: the sdist (scripts/build-sdist.sh) built from source by
 # pip in fresh venvs of a pyenv Python, with build isolation (pip fetches
 # setuptools and wheel) and GOPROXY=off (the Go modules are vendored inside):
-#  1. with Go removed from PATH, pip fails and names Go;
+#  1. with Go removed from PATH, pip fails and names Go; with a BLAS that
+#     does not link, it fails and names OpenBLAS;
 #  2. with Go, the install links libnn4n.so against the system OpenBLAS
 #     (NEEDED libopenblas.so.0, only nn4n_* exported), then
 #     tests/wheel/train10.py --system-blas imports it, trains 10 updates and
@@ -36,6 +37,16 @@ elif grep -q "Go (go) is not on PATH" "$W/nogo.log"; then
 	ok "without Go: $(grep -o 'nn4n: cannot build.*not on PATH' "$W/nogo.log" | head -1)"
 else
 	bad "without Go, pip's message does not name Go: $(tail -5 "$W/nogo.log")"
+fi
+
+# 1b. No OpenBLAS (BLAS_LIBS names a library that does not exist): a clear failure.
+if GO="$GO" BLAS_LIBS=-lnn4n_no_such_blas "$W/nogo/bin/python" -m pip install --disable-pip-version-check \
+	--no-deps "$SDIST" >"$W/noblas.log" 2>&1; then
+	bad "pip install without the BLAS succeeded"
+elif grep -q "OpenBLAS (its development files) is needed" "$W/noblas.log"; then
+	ok "without OpenBLAS: $(grep -o 'nn4n: cannot build.*failed' "$W/noblas.log" | head -1)"
+else
+	bad "without OpenBLAS, pip's message does not name OpenBLAS: $(tail -5 "$W/noblas.log")"
 fi
 
 # 2. With Go: built from source, offline for Go.
