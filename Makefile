@@ -14,6 +14,9 @@
 #   make test-python          the Python binding's pytest suite
 #   make wheel                build/dist/nn4n-*-py3-none-manylinux_2_17_x86_64.whl (docs/PACKAGING.md)
 #   make test-wheel           that wheel in a fresh venv of another Python, system OpenBLAS masked
+#   make bench-wheel          the wheel's OpenBLAS vs the system one, 256x64x200 forward/train
+#   make sdist                build/dist/nn4n-*.tar.gz: pip builds it from source (Go, cc, OpenBLAS)
+#   make test-sdist           that sdist pip-installed in fresh venvs, with and without Go (~3 min)
 #   make test-matlab          the MATLAB binding's suite in GNU Octave (bindings/matlab/tests/run.sh)
 #   make test-reliability     hostile input, full disk, kill -9 and thread hammer on every door (tests/reliability)
 #   make soak                 the long reliability run: fuzzers and a mixed-load soak with RSS/fd sampling
@@ -31,34 +34,29 @@ VERSION := $(VMAJOR).$(VMINOR).$(VPATCH)
 SONAME  := libnn4n.so.$(VMAJOR)
 LIB     := build/libnn4n.so
 ARCHIVE := build/archive/libnn4n.a
-LDFLAGS := -s -w -X main.version=$(VERSION) -extldflags '-Wl,-soname,$(SONAME)'
 GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test.go') go.mod go.sum \
            $(wildcard capi/*.c capi/*.h) include/nn4n.h
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
 .PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install flipflop test-reliability soak neurogym-table
-.PHONY: bindings check-bindings check
+.PHONY: bindings check-bindings check sdist test-sdist bench-wheel
 
 all: $(STAMP) lib
 	$(GO) build ./...
 
 lib: $(LIB)
 
-# The library is linked in two parts (tools/gen_shim.py): ./capi as a Go
-# c-archive whose exports objcopy renames nn4n_X -> nn4ngo_X, and capi/shim/,
-# the C entry points nn4n_X that refuse to enter Go in a forked child
-# (NN4N_ERR_FORK) and otherwise call nn4ngo_X. Only nn4n_* is exported.
-# The cgo-generated header is deleted: include/nn4n.h is the only header.
-$(LIB): $(STAMP) $(GO_SRC) $(wildcard capi/shim/*)
+# The library is linked in two parts (tools/gen_shim.py) by
+# scripts/link-lib.sh, the one recipe shared with the wheel and the sdist:
+# ./capi as a Go c-archive whose exports objcopy renames nn4n_X -> nn4ngo_X,
+# and capi/shim/, the C entry points nn4n_X that refuse to enter Go in a
+# forked child (NN4N_ERR_FORK) and otherwise call nn4ngo_X. Only nn4n_* is
+# exported. The same objects make the static archive $(ARCHIVE).
+# include/nn4n.h is the only header.
+$(LIB) $(ARCHIVE) &: $(STAMP) $(GO_SRC) $(wildcard capi/shim/*) scripts/link-lib.sh
 	@mkdir -p build
 	python3 tools/gen_shim.py --check
-	$(GO) build -buildmode=c-archive -trimpath -ldflags "$(LDFLAGS)" -o build/libnn4n_go.a ./capi
-	objcopy --redefine-syms=capi/shim/renames.txt build/libnn4n_go.a build/libnn4n_go.renamed.a
-	printf '{ global: nn4n_*; local: *; };\n' > build/libnn4n.map
-	$(CC) -shared -fPIC -O2 -s -Iinclude -o $@ -Wl,-soname,$(SONAME) -Wl,-z,nodelete \
-		-Wl,--version-script=build/libnn4n.map capi/shim/fork.c capi/shim/shim_gen.c \
-		-Wl,--whole-archive build/libnn4n_go.renamed.a -Wl,--no-whole-archive -lopenblas -lpthread -lm
-	rm -f build/libnn4n.h build/libnn4n_go.h build/libnn4n_go.a build/libnn4n_go.renamed.a
+	GO="$(GO)" CC="$(CC)" ./scripts/link-lib.sh $(LIB) $(ARCHIVE)
 	cp include/nn4n.h build/nn4n.h
 	ln -sf libnn4n.so build/$(SONAME)
 
@@ -67,13 +65,6 @@ deps: $(STAMP)
 $(STAMP): scripts/install-deps.sh
 	./scripts/install-deps.sh
 	@mkdir -p build && touch $@
-
-# The static archive (cgo's c-archive: Go runtime inside; link -lopenblas
-# -lpthread -lm -ldl with it).
-$(ARCHIVE): $(STAMP) $(GO_SRC)
-	@mkdir -p build/archive
-	$(GO) build -buildmode=c-archive -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $@ ./capi
-	rm -f build/archive/libnn4n.h
 
 install: lib $(ARCHIVE)
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/cmake/nn4n
@@ -169,13 +160,28 @@ test-python: python
 # zig cc for glibc 2.17 in its own tool venv build/wheel-venv (docs/PACKAGING.md).
 WHEEL_STAMP := build/dist/.stamp
 wheel: $(WHEEL_STAMP)
-$(WHEEL_STAMP): $(GO_SRC) scripts/build-wheel.sh bindings/python/setup.py bindings/python/pyproject.toml \
+$(WHEEL_STAMP): $(GO_SRC) $(wildcard capi/shim/*) scripts/link-lib.sh scripts/build-wheel.sh bindings/python/setup.py bindings/python/pyproject.toml \
 		$(wildcard bindings/python/nn4n/*.py)
 	GO="$(GO)" ./scripts/build-wheel.sh
 	touch $@
 
 test-wheel: wheel
 	./tests/wheel/run.sh
+
+# bench-wheel: forward/train at N=256 B=64 T=200 float32, the wheel's
+# libnn4n.so (scipy-openblas32) against build/libnn4n.so (system OpenBLAS),
+# interleaved rounds (bench/wheel_blas.py, ~1-3 min; not in make test).
+bench-wheel: test-wheel python
+	$(PY) bench/wheel_blas.py $(LIB) $$(ls -d build/wheel-test/venv-*/lib/python*/site-packages/nn4n/libnn4n.so | head -1)
+
+# sdist: build/dist/nn4n-<ver>.tar.gz, the Python package with the Go sources
+# and vendored modules under native/; pip builds it with the system's Go, cc
+# and OpenBLAS (scripts/build-sdist.sh). test-sdist (~3 min, not in make test):
+# pip install of it in fresh venvs, with and without Go (tests/sdist/run.sh).
+sdist:
+	GO="$(GO)" ./scripts/build-sdist.sh
+test-sdist: sdist
+	GO="$(GO)" ./tests/sdist/run.sh
 
 # MATLAB binding (bindings/matlab): the loadlibrary prototype file and the MEX
 # table are generated from include/nn4n.h (test-matlab fails if the shipped

@@ -6,8 +6,9 @@
 # Tools go into their own venv, build/wheel-venv (never into the system):
 # the OpenBLAS that numpy/SciPy ship (scipy-openblas32, the last release
 # with a manylinux2014 wheel), zig as cgo's C compiler/linker with a glibc
-# 2.17 target, auditwheel and patchelf. libnn4n.so is built with the tag
-# scipy_openblas (internal/linalg/openblas_scipy.go) against that OpenBLAS,
+# 2.17 target, auditwheel and patchelf. libnn4n.so is linked by
+# scripts/link-lib.sh (the recipe of `make lib`, fork shim included) with the
+# tag scipy_openblas (internal/linalg/openblas_scipy.go) against that OpenBLAS,
 # then auditwheel repair grafts it (and its libgfortran/libquadmath) into
 # nn4n.libs/ with RUNPATH $ORIGIN/../nn4n.libs and tags the wheel.
 # Environment: PYTHON (the venv's interpreter, default /usr/bin/python3), GO.
@@ -55,12 +56,12 @@ VERSION=$VMAJOR.$VMINOR.$VPATCH
 # Fixed timestamps in the zip entries (pip wheel and auditwheel read it).
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 1700000000)}
 export ZIG_GLOBAL_CACHE_DIR=$ROOT/build/zig-cache ZIG_LOCAL_CACHE_DIR=$ROOT/build/zig-cache
-CGO_ENABLED=1 GOARCH=amd64 CC="$VPY -m ziglang cc -target $ARCH-linux-gnu.$GLIBC" \
-CGO_CFLAGS="-O2 -include $ROOT/$W/scipy_prefix.h" CGO_LDFLAGS="-L$OBLIB" \
-	nice "$GO" build -tags scipy_openblas -buildmode=c-shared -trimpath \
-	-ldflags "-s -w -X main.version=$VERSION -extldflags '-Wl,-soname,libnn4n.so.$VMAJOR'" \
-	-o "$W/libnn4n.so" ./capi
-rm -f "$W/libnn4n.h"
+# The same link recipe as `make lib` (scripts/link-lib.sh: the Go c-archive
+# with its exports renamed, behind the fork shim of capi/shim/), with zig as
+# the C compiler and linker and the scipy OpenBLAS as BLAS.
+GOARCH=amd64 CC="$VPY -m ziglang cc -target $ARCH-linux-gnu.$GLIBC" GO_TAGS=scipy_openblas \
+CGO_CFLAGS="-O2 -include $ROOT/$W/scipy_prefix.h" CGO_LDFLAGS="-L$OBLIB" BLAS_LIBS=-lscipy_openblas \
+	GO="$GO" nice ./scripts/link-lib.sh "$W/libnn4n.so"
 
 # 4. The wheel: py3-none (ctypes needs no CPython ABI), then repaired.
 cp -r bindings/python/. "$W/src/"

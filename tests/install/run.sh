@@ -5,7 +5,8 @@
 #  2. examples/cmake configured with find_package(nn4n 0.1) against that
 #     prefix, built (C, C++ and the static archive) and run;
 #  3. find_package(nn4n 99) is refused (the version file works);
-#  4. the README's one-line cc build with pkg-config, run.
+#  4. the README's one-line cc build with pkg-config, run;
+#  5. tests/c/test_fork.c linked against the static archive, run.
 # Every program runs with LD_LIBRARY_PATH unset: the rpath must find the
 # library. arm.c exits non-zero unless the loop reaches its target.
 set -euo pipefail
@@ -46,6 +47,15 @@ if cmake -S examples/cmake -B "$B" -DCMAKE_PREFIX_PATH="$P" >"$P/cmake.log" 2>&1
 	objdump -p "$B/arm_static" | grep >/dev/null 'NEEDED.*libnn4n' && bad "arm_static needs libnn4n.so" || ok "arm_static links no libnn4n.so"
 else
 	bad "examples/cmake: $(tail -5 "$P/cmake.log")"
+fi
+
+# The static archive has the fork shim (scripts/link-lib.sh): tests/c/test_fork.c
+# linked against it alone (no libnn4n.so) passes.
+if cc -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -I"$P/include" tests/c/test_fork.c "$P/lib/libnn4n.a" \
+	-lopenblas -lpthread -lm -ldl -o "$P/test_fork_static" 2>"$P/fork.log"; then
+	run "test_fork against libnn4n.a" "$P/test_fork_static"
+else
+	bad "test_fork against libnn4n.a: $(tail -3 "$P/fork.log")"
 fi
 
 mkdir -p "$P/v99"
