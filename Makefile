@@ -10,6 +10,7 @@
 #   make bench                benchmarks, nn4n vs PyTorch nn4n side by side (docs/BENCHMARKS.md)
 #   make demo                 the demo
 #   make flipflop             3-bit flip-flop fixed points and spectra (build/flipflop/)
+#   make context              context-dependent task: fixed points per context, input sweeps (build/context/)
 #   make python               .venv with the Python binding (bindings/python) installed
 #   make test-python          the Python binding's pytest suite
 #   make wheel                build/dist/nn4n-*-py3-none-manylinux_2_17_x86_64.whl (docs/PACKAGING.md)
@@ -38,7 +39,7 @@ GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test
            $(wildcard capi/*.c capi/*.h) include/nn4n.h
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
-.PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install flipflop test-reliability soak neurogym-table
+.PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install flipflop context test-reliability soak neurogym-table
 .PHONY: bindings check-bindings check sdist test-sdist bench-wheel
 
 all: $(STAMP) lib
@@ -233,6 +234,12 @@ demo: python
 # (examples/python/flipflop_fixed_points.py) to build/flipflop/.
 flipflop: python
 	$(PY) examples/python/flipflop_fixed_points.py --out build/flipflop
+
+# context trains a context-dependent integration network (Mante et al. 2013) and
+# writes its input-conditioned fixed points and input sweeps
+# (examples/python/context_fixed_points.py) to build/context/.
+context: python
+	$(PY) examples/python/context_fixed_points.py --out build/context
 
 clean:
 	rm -rf build

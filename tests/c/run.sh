@@ -4,7 +4,7 @@
 #   tests/c/run.sh          every suite
 #   tests/c/run.sh bench    the simulator-step benchmark only
 #   tests/c/run.sh quick    make check's tier: lint, abi, panic, threads, fork,
-#                           step32, shim (no sanitizers, fuzzers or valgrind)
+#                           step32, analysis, shim (no sanitizers, fuzzers or valgrind)
 # FUZZTIME (default 10s) bounds each Go fuzz target; LEAK_CYCLES (default
 # 100000) the LeakSanitizer loop; VALGRIND_CYCLES (default 10000) valgrind's.
 # PYTHON (default /usr/bin/python3) runs numpy_check.py; NN4N_REQUIRE_NUMPY=1
@@ -66,6 +66,7 @@ build_tests() {
 		$CC $CFLAGS tests/c/test_leak.c $LINK -o $OUT/test_leak &&
 		$CC $CFLAGS tests/c/test_fork.c $LINK -o $OUT/test_fork &&
 		$CC $CFLAGS tests/c/test_step32.c $LINK -o $OUT/test_step32 &&
+		$CC $CFLAGS tests/c/test_analysis.c $LINK -o $OUT/test_analysis &&
 		$CC $CFLAGS -fsanitize=leak tests/c/test_leak.c $LINK -o $OUT/test_leak_lsan &&
 		build_bench
 }
@@ -129,6 +130,7 @@ step panic panic_suite
 step threads $OUT/test_threads
 step fork timeout 10 $OUT/test_fork
 step step32 $OUT/test_step32
+step analysis $OUT/test_analysis
 step shim python3 tools/gen_shim.py --check
 if [ "${1:-}" != quick ]; then
 step tsan tsan_suite
