@@ -20,7 +20,7 @@ end
 function prototypeFileHasLoadlibraryLayout()
 [m, s, e, thunk] = proto();
 expectTrue(isempty(s) && isempty(e), 'no structs or enums');
-expectTrue(isempty(thunk) && ischar(thunk), 'ThunkLibName is empty: no thunk library, no compiler');
+expectTrue(isempty(thunk) && ischar(thunk), 'ThunkLibName is empty (no thunk library is shipped)');
 expectTrue(isstruct(m) && isscalar(m), 'methodinfo is a scalar struct');
 fields = {'name', 'calltype', 'LHS', 'RHS', 'alias', 'thunkname'};
 expectTrue(all(isfield(m, fields)), 'methodinfo has %s', strjoin(fields, ', '));
