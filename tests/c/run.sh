@@ -118,7 +118,8 @@ example_suite() {
 	rm -rf $OUT/stage &&
 		make --no-print-directory install PREFIX=$ROOT/$OUT/stage &&
 		PKG_CONFIG_PATH=$ROOT/$OUT/stage/lib/pkgconfig make --no-print-directory -C examples/c clean all &&
-		examples/c/arm && examples/c/arm_cpp
+		examples/c/arm && examples/c/arm_cpp &&
+		PKG_CONFIG_PATH=$ROOT/$OUT/stage/lib/pkgconfig make --no-print-directory -C examples/cpp clean closed_loop
 }
 
 closed_loop_suite() { # examples/cpp/closed_loop.cpp: train → .npz → load → 1 kHz loop, latency report
