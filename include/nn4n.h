@@ -510,6 +510,17 @@ int32_t nn4n_model_term_count(uint64_t model, int64_t* count);
  * than 64 bytes) and its value into *value (out, nullable). */
 int32_t nn4n_model_term(uint64_t model, int64_t k, char* name_buf, int64_t name_len, double* value);
 
+/* nn4n_model_terms reads every term of the last gradient, loss or train
+ * call in one call (for hosts where each call is costly, e.g. an
+ * interpreter): *count (out) receives the number of terms; values (out,
+ * nullable when values_len is 0) their values in the order of
+ * nn4n_model_term, with values_len ≥ count (else NN4N_ERR_BUFFER_TOO_SMALL,
+ * *count still set); names_buf (out, nullable when names_len is 0) their
+ * names separated by tabs, NUL-terminated, truncated to names_len with
+ * NN4N_ERR_BUFFER_TOO_SMALL (values are written first). */
+int32_t nn4n_model_terms(uint64_t model, char* names_buf, int64_t names_len, double* values, int64_t values_len,
+                         int64_t* count);
+
 /* nn4n_model_save writes the model to path (in, UTF-8) as an .npz file that
  * numpy.load reads: every weight, effective weight, bias, α, x0 and present
  * mask as a float64 array, and a JSON "config" entry (with the generator
