@@ -305,8 +305,7 @@ classdef CTRNN < nn4n.internal.Object
             %   The objective train makes (kind and keys) is kept between
             %   calls while they stay the same, as the optimizer is.
             [opts, order] = nn4n.internal.parseOptions(varargin, 'train');
-            [objective, ownObj, rest] = obj.objectiveFrom(opts, order, true);
-            cleanup = onCleanup(@() nn4n.CTRNN.freeIf(objective, ownObj));
+            [objective, rest] = obj.objectiveFrom(opts, order, true);
             optimizer = obj.optimizerFrom(opts, rest);
             n = 1;
             if isfield(opts, 'updates')
@@ -331,7 +330,6 @@ classdef CTRNN < nn4n.internal.Object
             if isfield(info.terms, 'total')
                 info.loss = info.terms.total;
             end
-            clear cleanup
             obj.SinceCheck = obj.SinceCheck + done;
             if ~isempty(target) && obj.SinceCheck >= 100
                 obj.SinceCheck = 0;
@@ -378,8 +376,7 @@ classdef CTRNN < nn4n.internal.Object
             %   train. Sequences are MATLAB [I T B] / [O T B] arrays, the ABI's
             %   row-major B-by-T-by-I / B-by-T-by-O arrays (no copy).
             [opts, order] = nn4n.internal.parseOptions(varargin, 'gradients');
-            [objective, ownObj] = obj.objectiveFrom(opts, order, false);
-            cleanup = onCleanup(@() nn4n.CTRNN.freeIf(objective, ownObj));
+            objective = obj.objectiveFrom(opts, order, false);
             a = obj.batchArgs(u, target, opts, 'gradients');
             nn4n.internal.call('nn4n_model_gradient', obj.live(), objective.live(), a{:});
             keys = {'w_in', 'w_rec', 'w_out'};
@@ -398,7 +395,6 @@ classdef CTRNN < nn4n.internal.Object
                 g.(keys{k}) = reshape(buf, double(c), double(r)).';
             end
             terms = obj.terms();
-            clear cleanup
         end
 
         function [total, terms, y] = loss(obj, u, target, varargin)
@@ -408,8 +404,7 @@ classdef CTRNN < nn4n.internal.Object
             %   [O T B]. Options as in gradients. Sequences are MATLAB [I T B] /
             %   [O T B] arrays, the ABI's row-major B-by-T-by-X arrays (no copy).
             [opts, order] = nn4n.internal.parseOptions(varargin, 'loss');
-            [objective, ownObj] = obj.objectiveFrom(opts, order, false);
-            cleanup = onCleanup(@() nn4n.CTRNN.freeIf(objective, ownObj));
+            objective = obj.objectiveFrom(opts, order, false);
             a = obj.batchArgs(u, target, opts, 'loss');
             d = obj.dims;
             T = double(a{end});
@@ -421,7 +416,6 @@ classdef CTRNN < nn4n.internal.Object
             y = reshape(y, d(3), T, B);
             terms = obj.terms();
             total = terms.total;
-            clear cleanup
         end
 
         function t = terms(obj)
@@ -447,10 +441,11 @@ classdef CTRNN < nn4n.internal.Object
                 obj.TermNames = names;
                 obj.TermFields = fields;
             end
-            fields = obj.TermFields;
-            t = struct();
-            for k = 1:double(n)
-                t.(fields{k}) = double(values(k));
+            n = double(n);
+            if n == 0
+                t = struct();
+            else
+                t = cell2struct(num2cell(double(values(1:n))), obj.TermFields(1:n), 1);
             end
         end
 
@@ -836,10 +831,11 @@ classdef CTRNN < nn4n.internal.Object
                 labels, int64(numel(labels)), int64(B), int64(T)};
         end
 
-        function [objective, own, rest] = objectiveFrom(obj, opts, order, withOptimizer)
+        function [objective, rest] = objectiveFrom(obj, opts, order, withOptimizer)
             % The objective of a train/gradients/loss call: an nn4n.Objective
             % given with 'objective', or a new one of the kind given (default
-            % 'songyang') with the call's objective keys. rest: the optimizer keys.
+            % 'songyang') with the call's objective keys, kept by the network
+            % (never freed by the call). rest: the optimizer keys.
             fixed = {'mask', 'labels', 'objective'};
             optKeys = {};
             if withOptimizer
@@ -865,7 +861,6 @@ classdef CTRNN < nn4n.internal.Object
             obj.touch();
             if isa(kind, 'nn4n.Objective')
                 objective = kind;
-                own = false;
                 for k = 1:size(objKeys, 1)
                     objective.set(objKeys{k, 1}, objKeys{k, 2});
                 end
@@ -886,7 +881,6 @@ classdef CTRNN < nn4n.internal.Object
                         old.free();
                     end
                 end
-                own = false;
             end
             if ~withOptimizer
                 rest = {};
@@ -962,12 +956,6 @@ classdef CTRNN < nn4n.internal.Object
             end
         end
 
-        function freeIf(o, own)
-            % Free o if this call made it.
-            if own && ~isempty(o)
-                o.free();
-            end
-        end
 
         function v = ifElse(c, a, b)
             % a if c, else b.
