@@ -169,3 +169,35 @@ func BenchmarkVJP(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStepBatch compares one step of 8 states in a single call with 8
+// single-state calls (N = 256, no noise, GOMAXPROCS 1 as after nn4n_set_num_threads(1)); both report ns/state.
+func BenchmarkStepBatch(b *testing.B) {
+	const nb = 8
+	for _, p := range []Precision{Float64, Float32} {
+		for _, batched := range []bool{false, true} {
+			name := fmt.Sprintf("N=256/%v/8-single-calls", p)
+			if batched {
+				name = fmt.Sprintf("N=256/%v/one-call-of-8", p)
+			}
+			b.Run(name, func(b *testing.B) {
+				m := benchModel(b, 256, p)
+				m.SetTraining(false)
+				x, u, y := make([]float64, nb*256), make([]float64, nb*4), make([]float64, nb*2)
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if batched {
+						_ = m.Step(nb, x, u, nil, y)
+						continue
+					}
+					for k := 0; k < nb; k++ {
+						_ = m.Step(1, x[k*256:(k+1)*256], u[k*4:(k+1)*4], nil, y[k*2:(k+1)*2])
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*nb), "ns/state")
+			})
+		}
+	}
+}

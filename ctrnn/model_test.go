@@ -170,7 +170,7 @@ func TestStepMatchesForward(t *testing.T) {
 	for _, c := range []struct {
 		p  Precision
 		nb int
-	}{{Float64, 1}, {Float32, 1}, {Float64, 2}, {Float32, 2}} {
+	}{{Float64, 1}, {Float32, 1}, {Float64, 2}, {Float32, 2}, {Float64, 5}, {Float32, 5}, {Float64, 8}, {Float32, 8}} {
 		p, nb := c.p, c.nb
 		cfg := testConfig(Softplus, SigmoidHead, Abs, 8)
 		cfg.Precision = p

@@ -46,6 +46,9 @@ type batchRunner[T linalg.Float] struct {
 type simulator[T linalg.Float] struct {
 	w, x, z, r, next, a, y []T
 	stale                  bool
+	// pw is w packed for the product of 4 or more states at once, which
+	// reads w once per 4 states instead of once per state.
+	pw linalg.Packed[T]
 	// With split > 0, a single state's product is shared with the
 	// helper (helper.go), which sets part = rows split… of w times
 	// hz, its copy of z.
@@ -256,6 +259,7 @@ func stepIO[T, S linalg.Float](e *batchRunner[T], m *Model, nb int, x, u, r, y [
 			}
 			clear(row[nN+nI:])
 		}
+		s.pw.Pack(s.w, nN, nz)
 		s.split = 0
 		var zero T
 		if nN >= 16 && len(s.w)*int(unsafe.Sizeof(zero)) >= helpBytes {
@@ -318,8 +322,12 @@ func stepIO[T, S linalg.Float](e *batchRunner[T], m *Model, nb int, x, u, r, y [
 		} else {
 			rows(1, nN-h, nz, s.z, s.w[h*nz:], s.next[h:])
 		}
+	} else if nb >= 4 && linalg.HasPacked {
+		s.pw.MulT(nb, s.z, nz, s.next, nN)
 	} else {
-		rows(nb, nN, nz, s.z, s.w, s.next)
+		for b := 0; b < nb; b++ {
+			rows(1, nN, nz, s.z[b*nz:(b+1)*nz], s.w, s.next[b*nN:(b+1)*nN])
+		}
 	}
 	s.r = grow(s.r, nb*nN)
 	activate(e.act, s.next, s.r)
@@ -331,7 +339,11 @@ func stepIO[T, S linalg.Float](e *batchRunner[T], m *Model, nb int, x, u, r, y [
 	for b := 0; b < nb; b++ {
 		copy(s.a[b*nO:(b+1)*nO], e.bOut)
 	}
-	rows(nb, nO, nN, s.r, e.wOut, s.a)
+	// The readout state by state, so that a batch's outputs are bit for
+	// bit those of single steps (it is O rows, small next to w).
+	for b := 0; b < nb; b++ {
+		rows(1, nO, nN, s.r[b*nN:(b+1)*nN], e.wOut, s.a[b*nO:(b+1)*nO])
+	}
 	headForward(e.head, s.a, s.y, nO)
 	convert(x, s.next)
 	if r != nil {

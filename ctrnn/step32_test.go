@@ -19,7 +19,7 @@ func TestStepF32(t *testing.T) {
 	m.SetTraining(false)
 	i, n, o := m.Dims()
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, nb := range []int{1, 3} {
+	for _, nb := range []int{1, 3, 8} {
 		x64, u64 := make([]float64, nb*n), make([]float64, nb*i)
 		r64, y64 := make([]float64, nb*n), make([]float64, nb*o)
 		x32, u32 := make([]float32, nb*n), make([]float32, nb*i)

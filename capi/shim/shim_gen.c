@@ -196,6 +196,12 @@ int32_t nn4n_model_term(uint64_t model, int64_t k, char* name_buf, int64_t name_
 	return nn4ngo_model_term(model, k, name_buf, name_len, value);
 }
 
+int32_t nn4ngo_model_terms(uint64_t model, char* names_buf, int64_t names_len, double* values, int64_t values_len, int64_t* count);
+int32_t nn4n_model_terms(uint64_t model, char* names_buf, int64_t names_len, double* values, int64_t values_len, int64_t* count) {
+	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_model_terms");
+	return nn4ngo_model_terms(model, names_buf, names_len, values, values_len, count);
+}
+
 int32_t nn4ngo_model_save(uint64_t model, const char* path);
 int32_t nn4n_model_save(uint64_t model, const char* path) {
 	if (nn4n_shim_forked) return nn4n_shim_fork_error("nn4n_model_save");

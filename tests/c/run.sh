@@ -3,6 +3,7 @@
 # against build/libnn4n.so. See tests/c/README.md.
 #   tests/c/run.sh          every suite
 #   tests/c/run.sh bench    the simulator-step benchmark only
+#   tests/c/run.sh closed-loop   the C++ 1 kHz closed-loop example only
 #   tests/c/run.sh quick    make check's tier: lint, abi, panic, threads, fork,
 #                           step32, analysis, shim (no sanitizers, fuzzers or valgrind)
 # FUZZTIME (default 10s) bounds each Go fuzz target; LEAK_CYCLES (default
@@ -28,7 +29,7 @@ step() { # step NAME COMMAND...: runs one suite, logs to $OUT/NAME.log
 	local t0=$SECONDS
 	if "$@" >"$OUT/$name.log" 2>&1; then
 		pass=$((pass + 1))
-		printf 'ok    %-12s %3ds  %s\n' "$name" $((SECONDS - t0)) "$(grep -E 'passed|bench:|leak:|lint_header:|definitely|skipped' "$OUT/$name.log" | tail -n 2 | tr '\n' ' ')"
+		printf 'ok    %-12s %3ds  %s\n' "$name" $((SECONDS - t0)) "$(grep -E 'passed|bench:|leak:|lint_header:|definitely|skipped|deadline -> command|missed deadlines' "$OUT/$name.log" | tail -n 2 | tr '\n' ' ')"
 	else
 		fail=$((fail + 1))
 		failed+=("$name")
@@ -118,8 +119,18 @@ example_suite() {
 	rm -rf $OUT/stage &&
 		make --no-print-directory install PREFIX=$ROOT/$OUT/stage &&
 		PKG_CONFIG_PATH=$ROOT/$OUT/stage/lib/pkgconfig make --no-print-directory -C examples/c clean all &&
-		examples/c/arm && examples/c/arm_cpp
+		examples/c/arm && examples/c/arm_cpp &&
+		PKG_CONFIG_PATH=$ROOT/$OUT/stage/lib/pkgconfig make --no-print-directory -C examples/cpp clean closed_loop
 }
+
+closed_loop_suite() { # examples/cpp/closed_loop.cpp: train → .npz → load → 1 kHz loop, latency report
+	${CXX:-g++} -std=c++17 -O2 -Wall -Wextra -Werror -Iinclude examples/cpp/closed_loop.cpp $LINK -o $OUT/closed_loop &&
+		rm -f $OUT/closed_loop.npz && $OUT/closed_loop $OUT/closed_loop.npz 2000 && test -s $OUT/closed_loop.npz
+}
+if [ "${1:-}" = closed-loop ]; then
+	closed_loop_suite
+	exit
+fi
 
 step lint tests/c/lint_header.sh include/nn4n.h build/libnn4n.so
 step lint-self lint_negative
@@ -141,6 +152,7 @@ step valgrind valgrind_suite
 step fuzz-load $GO test -run '^$' -fuzz '^FuzzModelLoad$' -fuzztime "${FUZZTIME:-10s}" ./capi
 step fuzz-keys $GO test -run '^$' -fuzz '^FuzzSetters$' -fuzztime "${FUZZTIME:-10s}" ./capi
 step example example_suite
+step closed-loop closed_loop_suite
 step bench $OUT/bench_step 20000 1
 fi
 

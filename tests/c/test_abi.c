@@ -348,6 +348,10 @@ static void test_model_errors(const bad_handles* bm) {
 	CHECK(nt == 0);
 	EXPECT(nn4n_model_term_count(m, NULL), NN4N_ERR_NULL_POINTER);
 	EXPECT(nn4n_model_term(m, 0, s, sizeof s, &v), NN4N_ERR_INVALID_ARGUMENT);
+	nt = -1;
+	OK(nn4n_model_terms(m, NULL, 0, NULL, 0, &nt));
+	CHECK(nt == 0);
+	EXPECT(nn4n_model_terms(m, NULL, 0, NULL, 0, NULL), NN4N_ERR_NULL_POINTER);
 
 	/* cancel with nothing running is a pending request, consumed by train */
 	OK(nn4n_model_cancel(m));
@@ -366,6 +370,7 @@ static void test_model_errors(const bad_handles* bm) {
 	BADH(*bm, nn4n_model_step(H, 2, st, 8, su, 4, sr, 8, sy, 6));
 	BADH(*bm, nn4n_model_term_count(H, &nt));
 	BADH(*bm, nn4n_model_term(H, 0, s, sizeof s, &v));
+	BADH(*bm, nn4n_model_terms(H, s, sizeof s, &v, 1, &nt));
 	BADH(*bm, nn4n_model_cancel(H));
 	BADH(*bm, nn4n_model_save(H, path("never.npz")));
 	BADH(*bm, nn4n_model_get_grad(H, "w_out", w, 12));
@@ -475,6 +480,33 @@ static void test_training(const bad_handles* bm, const bad_handles* bo, const ba
 	EXPECT(nn4n_model_term(m, nt, name, sizeof name, &v), NN4N_ERR_INVALID_ARGUMENT);
 	EXPECT(nn4n_model_term(m, -1, name, sizeof name, &v), NN4N_ERR_INVALID_ARGUMENT);
 	EXPECT(nn4n_model_term(m, 0, NULL, 4, &v), NN4N_ERR_NULL_POINTER);
+	{
+		/* every term in one call: the values and names of nn4n_model_term */
+		double vals[16], one = 0;
+		char names[512], want[512] = "";
+		int64_t cnt = -1;
+		OK(nn4n_model_terms(m, names, sizeof names, vals, 16, &cnt));
+		CHECK(cnt == nt);
+		for (int64_t k = 0; k < nt && k < 16; k++) {
+			char nk[64];
+			OK(nn4n_model_term(m, k, nk, sizeof nk, &one));
+			CHECK(vals[k] == one);
+			if (k > 0) strcat(want, "\t");
+			strcat(want, nk);
+		}
+		CHECK(strcmp(names, want) == 0);
+		cnt = -1;
+		OK(nn4n_model_terms(m, NULL, 0, vals, 16, &cnt));
+		CHECK(cnt == nt);
+		cnt = -1;
+		EXPECT(nn4n_model_terms(m, NULL, 0, vals, 1, &cnt), NN4N_ERR_BUFFER_TOO_SMALL);
+		CHECK(cnt == nt);
+		EXPECT(nn4n_model_terms(m, names, 4, vals, 16, &cnt), NN4N_ERR_BUFFER_TOO_SMALL);
+		CHECK(strlen(names) == 3 && vals[0] == total);
+		EXPECT(nn4n_model_terms(m, NULL, 4, vals, 16, &cnt), NN4N_ERR_NULL_POINTER);
+		EXPECT(nn4n_model_terms(m, NULL, 0, NULL, 3, &cnt), NN4N_ERR_NULL_POINTER);
+		EXPECT(nn4n_model_terms(m, NULL, 0, vals, -1, &cnt), NN4N_ERR_INVALID_ARGUMENT);
+	}
 	double g[3], wout[3], b_out[1], gb[1];
 	OK(nn4n_model_get_grad(m, "w_out", g, 3));
 	OK(nn4n_model_get_grad(m, "b_out", gb, 1));

@@ -95,7 +95,15 @@ classdef CTRNN < nn4n.internal.Object
         plasticity_out  % gradient scale of w_out, in [0, 1]
     end
     properties (Access = private, Hidden, Transient)
-        Opt = [];       % the nn4n.Optimizer that train keeps between calls
+        Opt = [];       % the nn4n.Optimizer that train keeps between calls,
+        OptKind = '';   % its kind
+        OptSig = {};    % and the optimizer keys last set on it
+        Obj = [];       % the nn4n.Objective that train/gradients/loss keep ...
+        ObjSig = {};    % ... while the kind and the objective keys stay the same
+        Dims = [];      % [I N O], fixed for the life of the handle
+        TermNames = ''; % the library's term names (tab-separated) of the last terms() call ...
+        TermFields = {};% ... and their struct field names
+        SinceCheck = 0; % updates since train's last dead-network check
     end
 
     methods
@@ -270,10 +278,14 @@ classdef CTRNN < nn4n.internal.Object
             %   5 % of the target's standard deviation, the network is dead
             %   (the units the readout reads have collapsed to rate ~0, and
             %   the rectifier passes no gradient): train warns with the id
-            %   'nn4n:deadNetwork', naming the readout units' mean rate.
+            %   'nn4n:deadNetwork', naming the readout units' mean rate. The
+            %   check (one forward pass) runs at the end of a call once 100 or
+            %   more updates were made since the last check, so a loop of
+            %   one-update calls pays for it once per 100 updates.
+            %   The objective train makes (kind and keys) is kept between
+            %   calls while they stay the same, as the optimizer is.
             [opts, order] = nn4n.internal.parseOptions(varargin, 'train');
-            [objective, ownObj, rest] = obj.objectiveFrom(opts, order, true);
-            cleanup = onCleanup(@() nn4n.CTRNN.freeIf(objective, ownObj));
+            [objective, rest] = obj.objectiveFrom(opts, order, true);
             optimizer = obj.optimizerFrom(opts, rest);
             n = 1;
             if isfield(opts, 'updates')
@@ -298,8 +310,9 @@ classdef CTRNN < nn4n.internal.Object
             if isfield(info.terms, 'total')
                 info.loss = info.terms.total;
             end
-            clear cleanup
-            if ~isempty(target)
+            obj.SinceCheck = obj.SinceCheck + done;
+            if ~isempty(target) && obj.SinceCheck >= 100
+                obj.SinceCheck = 0;
                 obj.warnIfDead(u, target, done);
             end
         end
@@ -312,11 +325,13 @@ classdef CTRNN < nn4n.internal.Object
             end
             was = obj.training;
             obj.training = false;
-            [y, r] = obj.forward(u);
-            obj.training = was;
+            y = obj.forward(u);
             if std(y(:)) >= 0.05 * sd
+                obj.training = was;
                 return
             end
+            [y, r] = obj.forward(u);
+            obj.training = was;
             read = any(obj.w_out_eff ~= 0, 1);
             r = reshape(r, size(r, 1), []);
             warning('nn4n:deadNetwork', ['train: after %d updates the output is nearly constant ' ...
@@ -341,13 +356,11 @@ classdef CTRNN < nn4n.internal.Object
             %   train. Sequences are MATLAB [I T B] / [O T B] arrays, the ABI's
             %   row-major B-by-T-by-I / B-by-T-by-O arrays (no copy).
             [opts, order] = nn4n.internal.parseOptions(varargin, 'gradients');
-            [objective, ownObj] = obj.objectiveFrom(opts, order, false);
-            cleanup = onCleanup(@() nn4n.CTRNN.freeIf(objective, ownObj));
+            objective = obj.objectiveFrom(opts, order, false);
             a = obj.batchArgs(u, target, opts, 'gradients');
             nn4n.internal.call('nn4n_model_gradient', obj.live(), objective.live(), a{:});
             g = obj.storedGradients();
             terms = obj.terms();
-            clear cleanup
         end
 
         function [g, gu, gx0, y] = backward(obj, u, varargin)
@@ -425,8 +438,7 @@ classdef CTRNN < nn4n.internal.Object
             %   [O T B]. Options as in gradients. Sequences are MATLAB [I T B] /
             %   [O T B] arrays, the ABI's row-major B-by-T-by-X arrays (no copy).
             [opts, order] = nn4n.internal.parseOptions(varargin, 'loss');
-            [objective, ownObj] = obj.objectiveFrom(opts, order, false);
-            cleanup = onCleanup(@() nn4n.CTRNN.freeIf(objective, ownObj));
+            objective = obj.objectiveFrom(opts, order, false);
             a = obj.batchArgs(u, target, opts, 'loss');
             d = obj.dims;
             T = double(a{end});
@@ -438,24 +450,36 @@ classdef CTRNN < nn4n.internal.Object
             y = reshape(y, d(3), T, B);
             terms = obj.terms();
             total = terms.total;
-            clear cleanup
         end
 
         function t = terms(obj)
             %TERMS The terms of the last train, gradients or loss call, as a struct.
             %   t = net.terms() has one field per term (t.total is the objective;
             %   train adds grad_norm, and omega with the Omega regulariser).
-            [~, n] = nn4n.internal.call('nn4n_model_term_count', obj.live(), int64(0));
-            t = struct();
-            for k = 0:double(n) - 1
-                [~, name, value] = nn4n.internal.call('nn4n_model_term', obj.live(), int64(k), ...
-                    blanks(63), int64(64), 0);
-                name = strtrim(name(:).');
-                field = regexprep(name, '[^A-Za-z0-9_]', '_');
-                if isempty(field) || ~isletter(field(1))
-                    field = ['t_' field]; %#ok<AGROW>
+            % One library call (nn4n_model_terms) for every name and value;
+            % names are < 64 bytes, so 64 terms fit in 4096 bytes.
+            [~, names, values, n] = nn4n.internal.call('nn4n_model_terms', obj.live(), blanks(4095), ...
+                int64(4096), zeros(64, 1), int64(64), int64(0));
+            names = strtrim(names(:).');
+            if ~strcmp(names, obj.TermNames)
+                list = strsplit(names, sprintf('\t'));
+                if isempty(names)
+                    list = {};
                 end
-                t.(field) = double(value);
+                fields = regexprep(list, '[^A-Za-z0-9_]', '_');
+                for k = 1:numel(fields)
+                    if isempty(fields{k}) || ~isletter(fields{k}(1))
+                        fields{k} = ['t_' fields{k}];
+                    end
+                end
+                obj.TermNames = names;
+                obj.TermFields = fields;
+            end
+            n = double(n);
+            if n == 0
+                t = struct();
+            else
+                t = cell2struct(num2cell(double(values(1:n))), obj.TermFields(1:n), 1);
             end
         end
 
@@ -504,7 +528,11 @@ classdef CTRNN < nn4n.internal.Object
         function v = get.n_hid(obj), v = obj.getF64('units'); end
         function v = get.n_out(obj), v = obj.getF64('outputs'); end
         function v = get.dims(obj)
-            v = [obj.getF64('inputs'), obj.getF64('units'), obj.getF64('outputs')];
+            if isempty(obj.Dims) || obj.Handle == 0
+                % A freed network asks the library, which raises nn4n:invalidHandle.
+                obj.Dims = [obj.getF64('inputs'), obj.getF64('units'), obj.getF64('outputs')];
+            end
+            v = obj.Dims;
         end
         function v = get.w_in_eff(obj), v = obj.array('w_in_eff'); end
         function v = get.w_rec_eff(obj), v = obj.array('w_rec_eff'); end
@@ -890,10 +918,11 @@ classdef CTRNN < nn4n.internal.Object
                 labels, int64(numel(labels)), int64(B), int64(T)};
         end
 
-        function [objective, own, rest] = objectiveFrom(obj, opts, order, withOptimizer)
+        function [objective, rest] = objectiveFrom(obj, opts, order, withOptimizer)
             % The objective of a train/gradients/loss call: an nn4n.Objective
             % given with 'objective', or a new one of the kind given (default
-            % 'songyang') with the call's objective keys. rest: the optimizer keys.
+            % 'songyang') with the call's objective keys, kept by the network
+            % (never freed by the call). rest: the optimizer keys.
             fixed = {'mask', 'labels', 'objective'};
             optKeys = {};
             if withOptimizer
@@ -916,21 +945,33 @@ classdef CTRNN < nn4n.internal.Object
             if isfield(opts, 'objective')
                 kind = opts.objective;
             end
+            obj.touch();
             if isa(kind, 'nn4n.Objective')
                 objective = kind;
-                own = false;
                 for k = 1:size(objKeys, 1)
                     objective.set(objKeys{k, 1}, objKeys{k, 2});
                 end
             else
-                pairs = reshape(objKeys.', 1, []);
-                objective = nn4n.Objective(nn4n.internal.toText(kind, 'objective'), pairs{:});
-                own = true;
+                % Kept between calls while the kind and the keys given are
+                % the same (an objective holds only its settings).
+                kind = nn4n.internal.toText(kind, 'objective');
+                sig = {kind, objKeys};
+                if ~isempty(obj.Obj) && obj.Obj.isvalidHandle() && isequal(obj.ObjSig, sig)
+                    objective = obj.Obj;
+                else
+                    pairs = reshape(objKeys.', 1, []);
+                    objective = nn4n.Objective(kind, pairs{:});
+                    old = obj.Obj;
+                    obj.Obj = objective;
+                    obj.ObjSig = sig;
+                    if ~isempty(old)
+                        old.free();
+                    end
+                end
             end
             if ~withOptimizer
                 rest = {};
             end
-            obj.touch();
         end
 
         function optimizer = optimizerFrom(obj, opts, rest)
@@ -939,26 +980,37 @@ classdef CTRNN < nn4n.internal.Object
             if isfield(opts, 'optimizer')
                 kind = opts.optimizer;
             end
-            if isa(kind, 'nn4n.Optimizer')
+            kept = ~isa(kind, 'nn4n.Optimizer');
+            if ~kept
                 optimizer = kind;
             else
                 kind = nn4n.internal.toText(kind, 'optimizer');
-                if isempty(obj.Opt) || ~obj.Opt.isvalidHandle() || ~strcmpi(obj.Opt.kind, kind)
+                if isempty(obj.Opt) || ~obj.Opt.isvalidHandle() || ~strcmpi(obj.OptKind, kind)
                     obj.Opt = nn4n.Optimizer(kind);
+                    obj.OptKind = kind;
+                    obj.OptSig = {};
                 end
                 optimizer = obj.Opt;
             end
             if isfield(opts, 'reset') && opts.reset
                 optimizer.reset();
             end
+            if kept && isequal(rest, obj.OptSig)
+                return   % the kept optimizer already has these settings
+            end
             for k = 1:size(rest, 1)
                 optimizer.set(rest{k, 1}, rest{k, 2});
+            end
+            if kept
+                obj.OptSig = rest;
             end
         end
 
         function touch(obj)
             % Fails with nn4n:invalidHandle on a freed network before any work.
-            obj.getF64('units');
+            if obj.Handle == 0
+                obj.getF64('units');
+            end
         end
     end
 
@@ -991,12 +1043,6 @@ classdef CTRNN < nn4n.internal.Object
             end
         end
 
-        function freeIf(o, own)
-            % Free o if this call made it.
-            if own && ~isempty(o)
-                o.free();
-            end
-        end
 
         function v = ifElse(c, a, b)
             % a if c, else b.

@@ -3,7 +3,48 @@ function tests = test_training()
 tests = {@trainingReducesTheLoss, @chunksEqualOneCall, @optimizerStateIsKept, ...
     @gradientsAreFiniteDifferences, @backwardIsFiniteDifferences, @backwardChecksItsArguments, ...
     @trainedExtrasHaveGradients, @objectiveKinds, ...
-    @labelsForSoftmax, @optimizerObjects, @cancelStopsTheNextTrain};
+    @labelsForSoftmax, @optimizerObjects, @cancelStopsTheNextTrain, @termsInOneCall, ...
+    @objectiveAndOptimizerAreKept};
+end
+
+function termsInOneCall()
+% net.terms() (one nn4n_model_terms call) equals nn4n_model_term_count and
+% nn4n_model_term read one by one, after train and after loss (other terms).
+[u, tg, mask] = task();
+net = nn4n.CTRNN([2 12 1], 'seed', 3);
+for where = {'train', 'loss'}
+    if strcmp(where{1}, 'train')
+        net.train(u, tg, 'mask', mask, 'updates', 2, 'lambda_omega', 1);
+    else
+        net.loss(u, tg, 'mask', mask);
+    end
+    t = net.terms();
+    f = fieldnames(t);
+    [~, n] = nn4n.internal.call('nn4n_model_term_count', net.live(), int64(0));
+    expectTrue(numel(f) == double(n) && n >= 2, '%s: %d fields, %d terms', where{1}, numel(f), double(n));
+    for k = 1:double(n)
+        [~, name, v] = nn4n.internal.call('nn4n_model_term', net.live(), int64(k - 1), blanks(63), int64(64), 0);
+        expectTrue(strcmp(regexprep(strtrim(name(:).'), '[^A-Za-z0-9_]', '_'), f{k}) && t.(f{k}) == v, ...
+            '%s: term %d is %s = %g, terms() has %s = %g', where{1}, k, strtrim(name(:).'), v, f{k}, t.(f{k}));
+    end
+end
+end
+
+function objectiveAndOptimizerAreKept()
+% Calls of one update each equal one call of as many updates: the kept
+% objective and optimizer (Adam's moments) carry over, and changing an
+% objective key gives a new objective (the loss changes).
+[u, tg, mask] = task();
+a = nn4n.CTRNN([2 12 1], 'seed', 4);
+b = nn4n.CTRNN([2 12 1], 'seed', 4);
+for k = 1:5
+    ia = a.train(u, tg, 'mask', mask, 'lr', 0.01, 'lambda2_r', 0.1);
+end
+ib = b.train(u, tg, 'mask', mask, 'lr', 0.01, 'lambda2_r', 0.1, 'updates', 5);
+expectTrue(isequal(a.w_rec, b.w_rec) && ia.loss == ib.loss, 'five calls of one update equal one call of five');
+l1 = a.loss(u, tg, 'mask', mask, 'lambda2_r', 0.1);
+l2 = a.loss(u, tg, 'mask', mask, 'lambda2_r', 10);
+expectTrue(l2 > l1, 'a new objective key is applied: loss %g with lambda2_r 0.1, %g with 10', l1, l2);
 end
 
 function [u, tg, mask] = task()

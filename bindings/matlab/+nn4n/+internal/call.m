@@ -9,11 +9,12 @@ function varargout = call(name, varargin)
 %   row-major B-by-T-by-I array the ABI expects), [] for a NULL pointer, and a
 %   char array of n characters for a char* buffer of n+1 bytes.
 %
-%   In MATLAB this is calllib on the library loaded with the shipped prototype
-%   file (loadlibrary(lib, @nn4n.internal.nn4n_proto), no compiler needed); in
-%   GNU Octave, which has no calllib, it is the MEX gateway nn4n_mex, which
-%   exposes the same functions by name with the same outputs. The library is
-%   loaded once and never unloaded (it holds a Go runtime).
+%   By default (Octave and MATLAB) this is the MEX gateway nn4n_mex, which
+%   exposes the functions by name with calllib's outputs; with
+%   NN4N_MATLAB_BACKEND=calllib (experimental, never run in MATLAB) it is
+%   calllib on the library loaded with the shipped prototype file
+%   (loadlibrary(lib, @nn4n.internal.nn4n_proto)). The library is loaded once
+%   and never unloaded (it holds a Go runtime).
 %
 %   A function that returns a status and fails raises an error whose
 %   identifier names the status (nn4n:shape, nn4n:invalidHandle,

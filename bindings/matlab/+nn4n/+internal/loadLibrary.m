@@ -1,16 +1,19 @@
 function useMex = loadLibrary()
 %LOADLIBRARY Load libnn4n once and check its ABI (internal).
 %   useMex = nn4n.internal.loadLibrary() loads the library and returns true when the
-%   call path is the MEX gateway (GNU Octave, or MATLAB with the environment
-%   variable NN4N_MATLAB_BACKEND=mex), false when it is calllib (MATLAB, or
-%   NN4N_MATLAB_BACKEND=calllib: the test suite runs this branch in Octave
-%   with stand-ins for loadlibrary and calllib, tests/calllib_shim).
+%   call path is the MEX gateway (the default, in GNU Octave and in MATLAB),
+%   false when it is calllib (only with the environment variable
+%   NN4N_MATLAB_BACKEND=calllib: an EXPERIMENTAL path that has never run in
+%   MATLAB; the test suite runs it in Octave with stand-ins for loadlibrary
+%   and calllib, tests/calllib_shim).
 %
-%   MATLAB: the library is loaded with loadlibrary(lib, @nn4n.internal.nn4n_proto,
+%   MEX: the gateway nn4n_mex (make matlab-mex in Octave, nn4n.buildMex in
+%   MATLAB, once, with a C compiler) links libnn4n.
+%   calllib: the library is loaded with loadlibrary(lib, @nn4n.internal.nn4n_proto,
 %   'alias', 'nn4n'), from $NN4N_LIBRARY, else the repository's build/ folder,
-%   else the system's library path. It is never unloaded: libnn4n holds a Go
-%   runtime, which cannot be unloaded.
-%   Octave: the gateway nn4n_mex (built by make matlab-mex) links libnn4n.
+%   else the system's library path; no thunk library is shipped, which
+%   MathWorks documents as needed for prototype files on 64-bit MATLAB.
+%   Either way the library is never unloaded: it holds a Go runtime.
 %
 %   The ABI version of the loaded library must equal the one of the header the
 %   binding was generated from (nn4n.internal.nn4n_constants), else the error
@@ -18,13 +21,19 @@ function useMex = loadLibrary()
 here = fileparts(mfilename('fullpath'));
 isOctave = exist('OCTAVE_VERSION', 'builtin') ~= 0;
 backend = lower(getenv('NN4N_MATLAB_BACKEND'));   % '', 'mex' or 'calllib'
-useMex = (isOctave && ~strcmp(backend, 'calllib')) || strcmp(backend, 'mex');
+useMex = ~strcmp(backend, 'calllib');
 if useMex
     mexfile = dir(fullfile(here, ['nn4n_mex.' mexext()]));
     if isempty(mexfile)
-        error('nn4n:notBuilt', ['the MEX gateway %s is not built: run "make matlab-mex" in the ' ...
-            'nn4n repository (bindings/matlab/tools/build_mex.sh), or nn4n.buildMex in MATLAB'], ...
-            fullfile(here, ['nn4n_mex.' mexext()]));
+        if isOctave
+            how = 'run "make matlab-mex" in the nn4n repository (bindings/matlab/tools/build_mex.sh)';
+        else
+            how = ['run nn4n.buildMex once (it needs a C compiler that MATLAB supports: see ' ...
+                '"mex -setup C"); without a compiler, setenv(''NN4N_MATLAB_BACKEND'', ''calllib'') ' ...
+                'selects the experimental calllib path, which has never been tested in MATLAB'];
+        end
+        error('nn4n:notBuilt', 'the MEX gateway %s is not built: %s', ...
+            fullfile(here, ['nn4n_mex.' mexext()]), how);
     end
     try
         abi = nn4n.internal.nn4n_mex('nn4n_abi_version');
