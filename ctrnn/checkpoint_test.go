@@ -46,6 +46,9 @@ func gradientsWith(t *testing.T, m *Model, b *Batch, k int, up *Upstream) gradRe
 	r.seg = segmentOf(m)
 	r.terms = terms
 	for _, p := range m.Params() {
+		if bad := firstNonFinite(p.Grad); bad >= 0 || relErr(p.Grad, make([]float64, len(p.Grad))) == 0 {
+			t.Fatalf("k = %d: grad %s is zero or not finite (first non-finite at %d)", k, p.Name, bad)
+		}
 		r.grads = append(r.grads, slices.Clone(p.Grad))
 	}
 	i, n, o := m.Dims()
@@ -104,16 +107,16 @@ func TestCheckpointedBPTTMatchesFull(t *testing.T) {
 					// Bit-identical when k is at least the forward pass's block of
 					// steps; a shorter k shortens the block, and the products over a
 					// block may then round otherwise.
-					if e := relErr(got.outputs, full.outputs); e > tol/100 {
+					if e := relErr(got.outputs, full.outputs); !(e <= tol/100) {
 						t.Errorf("k = %d: outputs differ (relative %.3g)", k, e)
 					}
 					for i, term := range full.terms {
-						if e := relErr([]float64{got.terms[i].Value}, []float64{term.Value}); e > tol {
+						if e := relErr([]float64{got.terms[i].Value}, []float64{term.Value}); !(e <= tol) {
 							t.Errorf("k = %d: term %s = %v, full BPTT %v", k, term.Name, got.terms[i].Value, term.Value)
 						}
 					}
 					for i, p := range m.Params() {
-						if e := relErr(got.grads[i], full.grads[i]); e > tol || len(got.grads[i]) == 0 {
+						if e := relErr(got.grads[i], full.grads[i]); !(e <= tol) || len(got.grads[i]) == 0 {
 							t.Errorf("k = %d: grad %s differs from full BPTT's by %.3g > %g", k, p.Name, e, tol)
 						}
 					}
@@ -121,7 +124,7 @@ func TestCheckpointedBPTTMatchesFull(t *testing.T) {
 						name string
 						a, b []float64
 					}{{"input gradient", got.gu, full.gu}, {"x0 gradient", got.gx0, full.gx0}} {
-						if e := relErr(c.a, c.b); e > tol {
+						if e := relErr(c.a, c.b); !(e <= tol) {
 							t.Errorf("k = %d: %s differs from full BPTT's by %.3g > %g", k, c.name, e, tol)
 						}
 					}
@@ -212,7 +215,7 @@ func TestCheckpointedBPTTLongTrial(t *testing.T) {
 		t.Fatalf("segment %d, want a checkpointed pass", got.seg)
 	}
 	for i, p := range m.Params() {
-		if e := relErr(got.grads[i], full.grads[i]); e > 1e-12 {
+		if e := relErr(got.grads[i], full.grads[i]); !(e <= 1e-12) {
 			t.Errorf("grad %s differs from full BPTT's by %.3g > 1e-12", p.Name, e)
 		}
 	}
@@ -220,7 +223,7 @@ func TestCheckpointedBPTTLongTrial(t *testing.T) {
 		name string
 		a, b []float64
 	}{{"input gradient", got.gu, full.gu}, {"x0 gradient", got.gx0, full.gx0}} {
-		if e := relErr(c.a, c.b); e > 1e-12 {
+		if e := relErr(c.a, c.b); !(e <= 1e-12) {
 			t.Errorf("%s differs from full BPTT's by %.3g > 1e-12", c.name, e)
 		}
 	}
