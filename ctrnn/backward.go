@@ -96,7 +96,17 @@ func (r *batchRunner[T]) inputGrads(gu, gx0 []float64) {
 	r.parallel(func(k int) {
 		e := r.workers[k]
 		nb, nt := e.nB, e.nT
-		if gu != nil {
+		if gu != nil && e.seg > 0 {
+			// backSegments computed δu segment by segment.
+			if e.inputOn {
+				for c, v := range e.u {
+					if v <= 0 {
+						e.gu[c] = 0
+					}
+				}
+			}
+			transposeOut(gu[e.first*nt*nI:(e.first+nb)*nt*nI], e.gu, nb, nt, nI)
+		} else if gu != nil {
 			e.aIn = grow(e.aIn, nN*nI)
 			for j := 0; j < nN; j++ {
 				a := e.alpha[j]

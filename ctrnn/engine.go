@@ -62,8 +62,18 @@ type engine[T linalg.Float] struct {
 	x, r, fx      []T  // (T+1)·B·N, or ring rows; fx aliases r without post noise
 	blk           int  // steps per block of the input drive and readout
 	ring          int  // 0: x and r keep every step; > 0: they are rings of this many rows
-	a, y          []T  // T·B·O
-	dot           []T  // one output of a block's readout
+	base          int  // with ring = 0, the step held in row 0 (a recomputed segment's first)
+	// Checkpointed BPTT (seg > 0): the forward pass keeps x and r in rings
+	// and the states of steps 0, seg, 2·seg, … in ck; the backward pass
+	// recomputes one segment of seg steps at a time into the first seg+1
+	// rows of x, r and fx.
+	seg   int
+	ck    []T // ⌈T/seg⌉·B·N
+	carry []T // B·N: δx at the first step of the segment being back-propagated
+	grRow []T // B·N: dL/dr at that step
+	gOm   []T // N×N: Σ δxᵀ·c, Ω's immediate gradient before its scale
+	a, y  []T // T·B·O
+	dot   []T // one output of a block's readout
 	// Noise samples, held for the backward pass. nil when off.
 	nu, xi, eta, zeta []T
 	noiseOn           bool
@@ -112,14 +122,25 @@ func grow[T any](s []T, n int) []T {
 // ensure sizes the forward workspaces for nb trials of nt steps; postNoise
 // asks for a separate f(x) buffer. Without history (no backward pass and no
 // rates or states wanted) x and r are rings of two blocks of steps, which
-// stay in cache.
-func (e *engine[T]) ensure(nb, nt int, postNoise, history bool) {
+// stay in cache. With history and seg > 0 the pass is checkpointed: a block
+// is at most seg steps and seg is rounded up to a whole number of blocks,
+// so that a recomputed segment runs the input products of the forward
+// pass; a segment as long as the trial turns checkpointing off.
+func (e *engine[T]) ensure(nb, nt int, postNoise, history bool, seg int) {
 	e.nB, e.nT = nb, nt
 	bn := nb * e.nN
 	var zero T
 	e.blk = max(1, blockBytes/(bn*int(unsafe.Sizeof(zero))))
 	rows := nt + 1
-	e.ring = 0
+	e.ring, e.base, e.seg = 0, 0, 0
+	if history && seg > 0 {
+		e.blk = min(e.blk, seg)
+		if seg = (seg + e.blk - 1) / e.blk * e.blk; seg < nt {
+			e.seg = seg
+			rows, e.ring = max(2*e.blk, seg+1), 2*e.blk
+			e.ck = grow(e.ck, (nt+seg-1)/seg*bn)
+		}
+	}
 	if !history && 2*e.blk < rows {
 		rows, e.ring = 2*e.blk, 2*e.blk
 	}
@@ -145,7 +166,7 @@ func (e *engine[T]) ensure(nb, nt int, postNoise, history bool) {
 // that a block of steps kb+1 … kb+b occupies consecutive rows of a ring.
 func (e *engine[T]) row(t int) int {
 	if e.ring == 0 {
-		return t
+		return t - e.base
 	}
 	return (t - 1 + e.ring) % e.ring
 }
@@ -252,8 +273,7 @@ func (e *engine[T]) drawNoise(key uint64) {
 
 // run runs the dynamics over the batch; x0 is B×N.
 func (e *engine[T]) run(input []float64, x0 []T) {
-	nb, nt, nI, nN, nO := e.nB, e.nT, e.nI, e.nN, e.nO
-	bn := nb * nN
+	nb, nt, nI, nO := e.nB, e.nT, e.nI, e.nO
 	// Inputs, with pycog's baseline, noise and rectification.
 	if nI > 0 {
 		transposeIn(e.u, input, nb, nt, nI)
@@ -271,12 +291,24 @@ func (e *engine[T]) run(input []float64, x0 []T) {
 	for s := 0; s < nt*nb; s++ {
 		copy(e.a[s*nO:(s+1)*nO], e.bOut)
 	}
+	copy(e.at(e.x, 0), x0)
+	e.steps(0, nt, true)
+	headForward(e.head, e.a, e.y, nO)
+}
+
+// steps runs steps t0+1 … t1 from the state x_{t0} in its row of x, and
+// computes r_{t0} … r_{t1}; with readout, the logits of steps t0+1 … t1
+// (t0 = 0 and t1 = T there). A checkpointed pass saves x_t at every seg-th
+// step. t0 is a multiple of the block of steps, so that the input products
+// are those of the forward pass.
+func (e *engine[T]) steps(t0, t1 int, readout bool) {
+	nb, nI, nN, nO := e.nB, e.nI, e.nN, e.nO
+	bn := nb * nN
 	// The input drive and the readout are single multiplies over blocks of
 	// steps small enough to stay in cache between them and the time loop.
 	blk := e.blk
-	copy(e.at(e.x, 0), x0)
-	for t := 0; t <= nt; t++ {
-		if t > 0 {
+	for t := t0; t <= t1; t++ {
+		if t > t0 {
 			// x_t += r_{t−1}·(diag(α)W_rec)ᵀ
 			if e.packed {
 				e.wRecP.MulT(nb, e.at(e.r, t-1), nN, e.at(e.x, t), nN)
@@ -284,9 +316,9 @@ func (e *engine[T]) run(input []float64, x0 []T) {
 				linalg.Gemm(false, true, nb, nN, nN, 1, e.at(e.r, t-1), nN, e.wRecA, nN, 1, e.at(e.x, t), nN)
 			}
 		}
-		if t%blk == 0 && t < nt {
+		if t%blk == 0 && t < t1 {
 			// x_s ← W_in·u_s for the steps s of the next block.
-			k := min(blk, nt-t) * nb
+			k := min(blk, t1-t) * nb
 			xs := e.x[e.row(t+1)*bn : e.row(t+1)*bn+k*nN]
 			if nI > 0 {
 				linalg.Gemm(false, true, k, nN, nI, 1, e.u[t*nb*nI:], nI, e.wIn, nI, 0, xs, nN)
@@ -294,8 +326,11 @@ func (e *engine[T]) run(input []float64, x0 []T) {
 				clear(xs)
 			}
 		}
-		e.advance(t)
-		if t%blk == 0 && t > 0 || t == nt {
+		e.advance(t, t1)
+		if readout && e.seg > 0 && t%e.seg == 0 && t < t1 {
+			copy(e.ck[t/e.seg*bn:(t/e.seg+1)*bn], e.at(e.x, t))
+		}
+		if readout && (t%blk == 0 && t > 0 || t == t1) {
 			// a_s += W_out·r_s for the steps s of the block that ends at t.
 			s := (t - 1) / blk * blk
 			k := (t - s) * nb
@@ -318,18 +353,17 @@ func (e *engine[T]) run(input []float64, x0 []T) {
 			}
 		}
 	}
-	headForward(e.head, e.a, e.y, nO)
 }
 
 // blockBytes bounds the states of a block of steps in run.
 const blockBytes = 128 << 10
 
-// advance finishes step t and prepares step t+1: r_t = f(x_t) (+ σ_post ζ_t,
-// not at t = 0), and, on entry holding W_in·u_{t+1},
+// advance finishes step t and prepares step t+1 unless t = last: r_t = f(x_t)
+// (+ σ_post ζ_t, not at t = 0), and, on entry holding W_in·u_{t+1},
 // x_{t+1} ← α⊙(x_{t+1} + b + σ_pre ξ) + √(2α)σ_rec η + (1−α)⊙x_t, so that only
 // the recurrent product remains for step t+1.
-func (e *engine[T]) advance(t int) {
-	nb, nt, nN := e.nB, e.nT, e.nN
+func (e *engine[T]) advance(t, last int) {
+	nb, nN := e.nB, e.nN
 	bn := nb * nN
 	xt, rt, ft := e.at(e.x, t), e.at(e.r, t), e.at(e.fx, t)
 	activate(e.act, xt, ft)
@@ -341,7 +375,7 @@ func (e *engine[T]) advance(t int) {
 	} else if &ft[0] != &rt[0] {
 		copy(rt, ft)
 	}
-	if t == nt {
+	if t == last {
 		return
 	}
 	next := e.at(e.x, t+1)
@@ -442,6 +476,17 @@ func (e *engine[T]) backSteps(g *ObjectiveGrad, omega bool) {
 // weights' as single multiplies over all steps. omegaScale = λ_Ω/K, with K
 // Ω's count of terms over the whole batch, adds Ω's immediate gradient.
 func (e *engine[T]) backWeights(omegaScale T) {
+	if e.seg > 0 {
+		// Checkpointed: the sums over steps are done (backSegments).
+		if omegaScale != 0 {
+			for i, v := range e.gOm {
+				e.gWRec[i] += omegaScale * v
+			}
+		}
+		e.scaleWeightGrads()
+		e.finishMoments()
+		return
+	}
 	nb, nt, nI, nN := e.nB, e.nT, e.nI, e.nN
 	bn := nb * nN
 	linalg.Gemm(true, false, nN, nN, nt*nb, 1, e.d, nN, e.r[:nt*bn], nN, 0, e.gWRec, nN)
@@ -452,6 +497,20 @@ func (e *engine[T]) backWeights(omegaScale T) {
 		// dΩ/d(diag(α)W) = Σ δx_tᵀ·c_t / K
 		linalg.Gemm(true, false, nN, nN, nt*nb, omegaScale, e.d, nN, e.c, nN, 1, e.gWRec, nN)
 	}
+	e.scaleWeightGrads()
+	// Bias and α gradients: with ∂x_t/∂α = (x_t − x_{t−1})/α − σ_rec η_t/√(2α),
+	// sum δx, δx⊙(x_t − x_{t−1}) and δx⊙η over trials and steps, then scale.
+	clear(e.gBias)
+	clear(e.gAlpha)
+	clear(e.gEta)
+	e.addMoments(e.d, e.x[:(nt+1)*bn], e.eta)
+	e.finishMoments()
+}
+
+// scaleWeightGrads turns the gradients of diag(α)·W_rec and diag(α)·W_in
+// into those of W_rec and W_in.
+func (e *engine[T]) scaleWeightGrads() {
+	nI, nN := e.nI, e.nN
 	for j := 0; j < nN; j++ {
 		a := e.alpha[j]
 		for i := range e.gWRec[j*nN : (j+1)*nN] {
@@ -461,22 +520,30 @@ func (e *engine[T]) backWeights(omegaScale T) {
 			e.gWIn[j*nI+i] *= a
 		}
 	}
-	// Bias and α gradients: with ∂x_t/∂α = (x_t − x_{t−1})/α − σ_rec η_t/√(2α),
-	// sum δx, δx⊙(x_t − x_{t−1}) and δx⊙η over trials and steps, then scale.
-	clear(e.gBias)
-	clear(e.gAlpha)
-	clear(e.gEta)
+}
+
+// addMoments adds Σ δx, Σ δx⊙(x_t − x_{t−1}) and Σ δx⊙η over the steps of
+// d (δx of steps s+1 …), x (steps s …) and eta (the recurrent noise of
+// steps s+1 …, used when the noise is on) to gBias, gAlpha and gEta.
+func (e *engine[T]) addMoments(d, x, eta []T) {
+	nN := e.nN
+	bn := e.nB * nN
 	noise := e.noiseOn && len(e.eta) > 0
-	for s := 0; s < nt*bn; s += nN {
-		d, xt, xp := e.d[s:s+nN], e.x[s+bn:s+bn+nN], e.x[s:s+nN]
-		moments(e.gBias, e.gAlpha, d, xt, xp)
+	for s := 0; s < len(d); s += nN {
+		dr, xt, xp := d[s:s+nN], x[s+bn:s+bn+nN], x[s:s+nN]
+		moments(e.gBias, e.gAlpha, dr, xt, xp)
 		if noise {
-			eta, ge := e.eta[s:s+nN], e.gEta[:nN]
-			for j, v := range d {
-				ge[j] += v * eta[j]
+			et, ge := eta[s:s+nN], e.gEta[:nN]
+			for j, v := range dr {
+				ge[j] += v * et[j]
 			}
 		}
 	}
+}
+
+// finishMoments scales the sums of addMoments into the bias and α
+// gradients.
+func (e *engine[T]) finishMoments() {
 	for j, a := range e.alpha {
 		e.gAlpha[j] = e.gAlpha[j]/a - e.rec[j]*e.gEta[j]/(2*a)
 		e.gBias[j] *= a

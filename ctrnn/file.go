@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 
 	"github.com/nn4n/nn4n/internal/errs"
 	"github.com/nn4n/nn4n/internal/keys"
@@ -61,12 +62,14 @@ func (m *Model) configJSON() ([]byte, error) {
 }
 
 // parseConfig reads a file's config entry through Keys: every saved key
-// must be present, of its type and within its bounds, and nothing else may
-// be. It returns the configuration, the training mode and the generator
-// state.
-func parseConfig(path, js string) (Config, bool, []byte, error) {
-	bad := func(format string, args ...any) (Config, bool, []byte, error) {
-		return Config{}, false, nil, fmt.Errorf("ctrnn: %s: config: "+format, append([]any{path}, args...)...)
+// must be of its type and within its bounds, a key the file lacks (one
+// newer than the file) takes its default, and no other key may be there.
+// It returns the edit holding the configuration, the changes to apply to
+// the model once it is made (e.m set: the training mode, …), and the
+// generator state.
+func parseConfig(path, js string) (*edit, []func(), []byte, error) {
+	bad := func(format string, args ...any) (*edit, []func(), []byte, error) {
+		return nil, nil, nil, fmt.Errorf("ctrnn: %s: config: "+format, append([]any{path}, args...)...)
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(js), &raw); err != nil {
@@ -86,12 +89,13 @@ func parseConfig(path, js string) (Config, bool, []byte, error) {
 		delete(raw, f.name)
 	}
 	if format != FileFormat {
-		return Config{}, false, nil, fmt.Errorf("ctrnn: %s: config format is %q, want %q", path, format, FileFormat)
+		return nil, nil, nil, fmt.Errorf("ctrnn: %s: config format is %q, want %q", path, format, FileFormat)
 	}
 	if version < 1 || version > FileVersion {
-		return Config{}, false, nil, fmt.Errorf("ctrnn: %s: file version %d, this library reads 1 to %d", path, version, FileVersion)
+		return nil, nil, nil, fmt.Errorf("ctrnn: %s: file version %d, this library reads 1 to %d", path, version, FileVersion)
 	}
 	e := &edit{}
+	var applies []func()
 	for i := range Keys.Keys {
 		k := &Keys.Keys[i]
 		if !savedKey(k) {
@@ -99,7 +103,15 @@ func parseConfig(path, js string) (Config, bool, []byte, error) {
 		}
 		msg, ok := raw[k.Name]
 		if !ok {
-			return bad("no %q", k.Name)
+			if k.Default == "" {
+				return bad("no %q", k.Name)
+			}
+			msg = json.RawMessage(k.Default)
+			if k.Type == keys.Enum {
+				msg, _ = json.Marshal(k.Default)
+			} else if k.IsFlag() {
+				msg = json.RawMessage(strconv.FormatBool(k.Default == "1"))
+			}
 		}
 		delete(raw, k.Name)
 		var err error
@@ -125,6 +137,9 @@ func parseConfig(path, js string) (Config, bool, []byte, error) {
 		if err != nil {
 			return bad("%s: %v", k.Name, err)
 		}
+		if e.apply != nil {
+			applies, e.apply = append(applies, e.apply), nil
+		}
 	}
 	for name := range raw {
 		return bad("unknown key %q", name)
@@ -133,7 +148,7 @@ func parseConfig(path, js string) (Config, bool, []byte, error) {
 	if err != nil {
 		return bad("generator state %q: %v", rng, err)
 	}
-	return e.c, e.training, state, nil
+	return e, applies, state, nil
 }
 
 // restore sets k to v in e as a file does.
@@ -202,10 +217,11 @@ func Load(path string) (*Model, error) {
 	if !ok {
 		return nil, fmt.Errorf("ctrnn: %s has no config entry: not an nn4n model file", path)
 	}
-	cfg, training, state, err := parseConfig(path, js)
+	e, applies, state, err := parseConfig(path, js)
 	if err != nil {
 		return nil, err
 	}
+	cfg := e.c
 	// The weights come from the file: the model is made without a draw and
 	// given back its initialisation scheme afterwards.
 	init := cfg.Init
@@ -331,7 +347,10 @@ func Load(path string) (*Model, error) {
 		return nil, fmt.Errorf("ctrnn: %s: generator state %x: %v", path, state, err)
 	}
 	m.rng = rand.New(m.pcg)
-	m.training = training
+	e.m = m
+	for _, apply := range applies {
+		apply()
+	}
 	return m, nil
 }
 

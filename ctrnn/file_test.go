@@ -137,9 +137,9 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 			tx["config"] = strings.Replace(tx["config"], `"version":1`, `"version":9`, 1)
 		}), "file version 9"},
 		{"bad sign", edit("bs.npz", func(a map[string]npz.Array, _ map[string]string) { a["sign_out"].Data[0] = 3 }), "Sign"},
-		{"missing key", edit("mk.npz", func(_ map[string]npz.Array, tx map[string]string) {
-			tx["config"] = regexp.MustCompile(`"rec_noise":[^,]*,`).ReplaceAllString(tx["config"], "")
-		}), `config: no "rec_noise"`},
+		{"missing dimension", edit("mk.npz", func(_ map[string]npz.Array, tx map[string]string) {
+			tx["config"] = regexp.MustCompile(`"units":[^,]*,`).ReplaceAllString(tx["config"], "")
+		}), `config: no "units"`},
 		{"unknown key", edit("uk.npz", func(_ map[string]npz.Array, tx map[string]string) {
 			tx["config"] = strings.Replace(tx["config"], `"rng":`, `"tau":20,"rng":`, 1)
 		}), `unknown key "tau"`},
@@ -171,6 +171,11 @@ func TestConfigIsAViewOfKeys(t *testing.T) {
 	m, err := New(Config{Inputs: 2, Units: 4, Outputs: 3, Seed: MaxSeed, RecNoise: 0.25, Activation: 1, TrainX0: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for key, v := range map[string]float64{"training": 0, "bptt_checkpoint": 3, "learn_alpha": 1} {
+		if err := m.SetScalar(key, v); err != nil {
+			t.Fatal(err)
+		}
 	}
 	p := filepath.Join(t.TempDir(), "m.npz")
 	if err := m.Save(p); err != nil {
@@ -208,6 +213,21 @@ func TestConfigIsAViewOfKeys(t *testing.T) {
 		if a != b {
 			t.Errorf("%s: %v saved, %v loaded", name, a, b)
 		}
+	}
+	// A file written before a setting existed loads with its default.
+	old := regexp.MustCompile(`"learn_alpha":true,`).ReplaceAllString(texts["config"], "")
+	arrays, _, err := npz.Read(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2 := filepath.Join(t.TempDir(), "old.npz")
+	if err := npz.Write(p2, arrays, map[string]string{"config": old}); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := Load(p2); err != nil {
+		t.Errorf("a config without learn_alpha: %v", err)
+	} else if v, _ := o.Scalar("learn_alpha"); v != 0 {
+		t.Errorf("learn_alpha missing from the file loaded as %v, want its default 0", v)
 	}
 	if back.cfg.Seed != MaxSeed {
 		t.Errorf("seed %d loaded, want %d", back.cfg.Seed, uint64(MaxSeed))

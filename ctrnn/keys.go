@@ -11,12 +11,11 @@ import (
 // edit is a pending change of a model's settings: the accessors of Keys
 // read and change c, a copy of the configuration, and record in apply what
 // to do to the model once the new configuration is validated. Load fills
-// an edit without a model through the keys' Restore, training included.
+// an edit before the model exists and runs the applies once it does.
 type edit struct {
-	m        *Model
-	c        Config
-	apply    func()
-	training bool
+	m     *Model
+	c     Config
+	apply func()
 }
 
 type modelKey = keys.Key[edit]
@@ -124,13 +123,21 @@ var Keys = keys.Table[edit]{Kind: "model", Keys: []modelKey{
 			return nil
 		},
 		Restore: func(e *edit, v float64) error { e.c.Seed = uint64(v); return nil }},
+	{Name: "bptt_checkpoint", Type: keys.F64, Default: "0", Int: true, Lo: 0, Hi: 1 << 30,
+		Doc: "0: BPTT keeps every step; k ≥ 1: it keeps every k-th state and recomputes the steps between, " +
+			"~(T/k + 5k)·B·N values instead of ~4·T·B·N for one more forward pass (k ≈ √(T/5) is least; " +
+			"rounded up to a block of a few steps; objectives that read rates or states keep every step)",
+		Get: func(e *edit) float64 { return float64(e.m.checkpoint) },
+		Set: func(e *edit, v float64) error {
+			e.apply = func() { e.m.checkpoint = int(v) }
+			return nil
+		}},
 	keys.Flag(modelKey{Name: "training", Type: keys.F64, Default: "0", Doc: "training mode: input noise is drawn",
 		Get: func(e *edit) float64 { return keys.Bool(e.m.training) },
 		Set: func(e *edit, v float64) error {
 			e.apply = func() { e.m.training = v == 1 }
 			return nil
-		},
-		Restore: func(e *edit, v float64) error { e.training = v == 1; return nil }}),
+		}}),
 }}
 
 func parsePrecision(s string) (int32, error) {

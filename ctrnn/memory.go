@@ -132,9 +132,15 @@ func (m *Model) checkRunMemory(b *Batch, history, backward bool) error {
 	i, n, o := m.Dims()
 	e := elemSize(m.cfg.Precision)
 	var s sizer
-	rows := b.T + 1
+	rows, steps, full := b.T+1, b.T, true // rows of x, r, f(x); steps of the adjoints
 	if !history {
 		rows = min(rows, max(4, 4*blockBytes/max(1, b.B*n*e)))
+	} else if k := m.segment; k > 0 && k < b.T {
+		// Checkpointed: segments of k steps (k is rounded up to a block of
+		// at most blockBytes/(B·N·e) steps) and the saved states.
+		k = min(b.T, k+max(1, blockBytes/max(1, b.B*n*e)))
+		rows, steps = k+1+(b.T+k-1)/k, k
+		full = false // the objective reads no rates or states
 	}
 	s.add(b.T, b.B, i, e)
 	s.add(rows, b.B, n, 3*e) // x, r, f(x)
@@ -144,7 +150,10 @@ func (m *Model) checkRunMemory(b *Batch, history, backward bool) error {
 	s.add(b.B, n, 8*e)       // per-trial vectors
 	if backward {
 		s.add(b.T, b.B, o, 2*e+2*8)
-		s.add(b.T, b.B, n, 4*e+4*8)
+		s.add(steps, b.B, n, 4*e)
+		if full { // the objective's rate and state gradients, trajectory
+			s.add(b.T, b.B, n, 4*8)
+		}
 	}
 	return s.check(fmt.Sprintf("a batch of B = %d trials × T = %d steps on %d units", b.B, b.T, n))
 }

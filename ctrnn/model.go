@@ -26,6 +26,9 @@ type Model struct {
 	keyDrawn         bool
 	stale            bool // engine parameters need reloading
 	run              runner
+	// checkpoint is the setting "bptt_checkpoint"; segment is the segment
+	// length of the gradient pass under way (0: BPTT stores every step).
+	checkpoint, segment int
 
 	// Reused buffers for objectives.
 	tr   Trajectory

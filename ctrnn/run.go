@@ -146,10 +146,11 @@ func (r *batchRunner[T]) forward(m *Model, b *Batch, history bool) {
 	}
 	x0 := m.initialState(b)
 	nI, nN := r.nI, r.nN
+	seg := m.segment
 	r.parallel(func(k int) {
 		e := r.workers[k]
 		lo, hi := e.first, e.first+e.nB
-		e.ensure(e.nB, b.T, noise && r.postNoise, history)
+		e.ensure(e.nB, b.T, noise && r.postNoise, history, seg)
 		e.noiseOn = noise
 		if noise {
 			e.drawNoise(key)
@@ -182,7 +183,13 @@ func (r *batchRunner[T]) export(dst *Trajectory) {
 }
 
 func (r *batchRunner[T]) backward(m *Model, g *ObjectiveGrad, lambdaOmega float64) float64 {
-	r.parallel(func(k int) { r.workers[k].backSteps(g, lambdaOmega > 0) })
+	r.parallel(func(k int) {
+		if e := r.workers[k]; e.seg > 0 {
+			e.backSegments(g, lambdaOmega > 0)
+		} else {
+			e.backSteps(g, lambdaOmega > 0)
+		}
+	})
 	var sum float64
 	var count int
 	for _, e := range r.workers[:r.n] {

@@ -18,10 +18,15 @@ func (m *Model) Gradient(b *Batch, obj Objective) ([]Term, error) {
 	if err := m.checkBatch(b); err != nil {
 		return nil, err
 	}
+	needs := obj.Needs()
+	if m.checkpoint > 0 && !needs.Rates && !needs.States {
+		m.segment = m.checkpoint
+		defer func() { m.segment = 0 }()
+	}
 	if err := m.checkRunMemory(b, true, true); err != nil {
 		return nil, err
 	}
-	m.prepareTrajectory(b, obj.Needs())
+	m.prepareTrajectory(b, needs)
 	if err := m.forwardInto(&m.tr, b, true); err != nil {
 		return nil, err
 	}

@@ -599,6 +599,7 @@ classdef CTRNN < nn4n.internal.Object
         spectral_radius  % spectral radius of the initial effective W_rec; 0 keeps the draw
         balance          % logical: E/I balance at initialisation
         seed             % seed of the model's generator; setting it reseeds
+        bptt_checkpoint  % 0: BPTT keeps every step; k ≥ 1: it keeps every k-th state and recomputes the steps between, ~(T/k + 5k)·B·N values instead of ~4·T·B·N for one more forward pass (k ≈ √(T/5) is least; rounded up to a block of a few steps; objectives that read rates or states keep every step)
         training         % logical: training mode: input noise is drawn
     end
     methods
@@ -643,6 +644,8 @@ classdef CTRNN < nn4n.internal.Object
         function set.balance(obj, v), obj.setF64('balance', v); end
         function v = get.seed(obj), v = obj.getF64('seed'); end
         function set.seed(obj, v), obj.setF64('seed', v); end
+        function v = get.bptt_checkpoint(obj), v = obj.getF64('bptt_checkpoint'); end
+        function set.bptt_checkpoint(obj, v), obj.setF64('bptt_checkpoint', v); end
         function v = get.training(obj), v = obj.getF64('training') ~= 0; end
         function set.training(obj, v), obj.setF64('training', v); end
     end

@@ -204,6 +204,25 @@ if _abi != ABI_VERSION:
 
 # ------------------------------------------------------------------ helpers
 
+_STEP_RAW = {}
+
+
+def step_raw(name):
+    """``nn4n_model_step`` or ``nn4n_model_step_f32`` declared with raw
+    addresses (``c_void_p``) for its arrays, for the hot path of
+    ``Model.step``: the caller passes ``ndarray.ctypes.data`` integers (or
+    None) and checks the process itself. Same symbol, same status check."""
+    f = _STEP_RAW.get(name)
+    if f is None:
+        f = _cdll[name]  # a new function object: the declared one keeps its types
+        vp, i64 = ctypes.c_void_p, ctypes.c_int64
+        f.argtypes = [ctypes.c_uint64, i64, vp, i64, vp, i64, vp, i64, vp, i64]
+        f.restype = ctypes.c_int32
+        f.errcheck = _errcheck
+        _STEP_RAW[name] = f
+    return f
+
+
 DOUBLE_P = ctypes.POINTER(ctypes.c_double)
 _NULL_D = ctypes.cast(None, DOUBLE_P)
 

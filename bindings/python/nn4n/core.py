@@ -20,6 +20,7 @@ import numpy as np
 from . import _lib, errors
 from ._handle import Handle
 from ._lib import lib, cstr, as_f64, ptr
+from ._lib import step_raw as _step_raw
 
 __all__ = ["Model", "Objective", "Optimizer", "Structure", "Task", "Trainer", "KeyInfo", "keys"]
 
@@ -304,30 +305,89 @@ class Model(_Settings, Handle):
             y = None if y is None else y[0]
         return gu, gx, y
 
-    def step(self, state, inputs=None, *, rates=False, outputs=True):
-        """Advance states (batch×N, updated in place if float64 C-contiguous) one step.
+    def _step_fns(self):
+        """Cached (dims, f64 step, f32 step or None) for :meth:`step`.
 
-        Returns ``(state, outputs, rates)``.
+        Dimensions are fixed at creation; the float32 entry is set only for
+        a model whose precision is float32 (``set("precision", ...)``
+        clears the cache). The functions take raw addresses (``c_void_p``)
+        so that a call builds no ctypes pointer objects.
         """
-        st = np.asarray(state)
-        if not (st.dtype == np.float64 and st.flags.c_contiguous):
-            st = as_f64(st, "state").copy()
-        squeeze = st.ndim == 1
-        s2 = st.reshape(1, -1) if squeeze else st
-        _check_ndim("state", s2, (2,))
-        b = s2.shape[0]
-        i, n, o = self.dims
-        u = None if inputs is None else as_f64(inputs, "inputs")
-        y = np.empty((b, o)) if outputs else None
-        r = np.empty((b, n)) if rates else None
-        spp, sl = ptr(s2)
-        up, ul = ptr(u)
-        rp, rl = ptr(r)
-        yp, yl = ptr(y)
-        lib.nn4n_model_step(self._h, b, spp, sl, up, ul, rp, rl, yp, yl)
-        if squeeze:
-            y = None if y is None else y[0]
-            r = None if r is None else r[0]
+        c = self.__dict__.get("_stepc")
+        if c is None:
+            f32 = _step_raw("nn4n_model_step_f32") if self.precision == "float32" else None
+            c = self._stepc = (self.dims, _step_raw("nn4n_model_step"), f32)
+        return c
+
+    def set(self, key, value):
+        if key == "precision":
+            for k in ("_stepc", "_stepst", "_stepsp", "_stepbufs"):
+                self.__dict__.pop(k, None)
+        return super().set(key, value)
+
+    def _step_buffers(self, dt, b, i, n, o):
+        """Preallocated (inputs, rates, outputs) arrays of one dtype and batch
+        size for :meth:`step`, with their addresses."""
+        key = (dt, b)
+        bufs = self.__dict__.setdefault("_stepbufs", {})
+        e = bufs.get(key)
+        if e is None:
+            if len(bufs) > 8:
+                bufs.clear()
+            u, r, y = np.empty((b, i), dt), np.empty((b, n), dt), np.empty((b, o), dt)
+            e = bufs[key] = (u, r, y, u.ctypes.data if i else None, r.ctypes.data, y.ctypes.data)
+        return e
+
+    def step(self, state, inputs=None, *, rates=False, outputs=True):
+        """Advance states (batch×N) one step; returns ``(state, outputs, rates)``.
+
+        A C-contiguous float64 state is updated in place (so is a float32
+        one on a float32 model, through ``nn4n_model_step_f32``, with
+        inputs, outputs and rates in float32); any other state is copied to
+        float64 first. The outputs and rates returned are new arrays.
+        Lengths are checked by the library.
+        """
+        (i, n, o), f64, f32 = self._step_fns()
+        st = state
+        if st is self.__dict__.get("_stepst"):
+            sp = self._stepsp  # same object as the last call: same buffer (it is referenced here)
+        else:
+            if type(st) is not np.ndarray or not st.flags.c_contiguous or (
+                    st.dtype != np.float64 and not (f32 is not None and st.dtype == np.float32)):
+                st = as_f64(st, "state").copy()
+            if st.ndim not in (1, 2):
+                raise errors.ShapeError(f"state: expected 1 or 2 dimensions (batch×N), got {st.ndim}")
+            sp = st.ctypes.data
+            if st is state:
+                self._stepst, self._stepsp = st, sp
+        dt = st.dtype
+        one = st.ndim == 1
+        bsz = 1 if one else st.shape[0]
+        ub, rb, yb, ubp, rbp, ybp = self._step_buffers(dt, bsz, i, n, o)
+        if inputs is None:
+            up, ul = None, 0
+        else:
+            u = inputs
+            ush = u.shape if type(u) is np.ndarray else None
+            if ush == ub.shape and u.dtype.kind in "fiub":
+                ub[...] = u
+                up, ul = ubp, ub.size
+            elif one and ush == (i,) and u.dtype.kind in "fiub":
+                ub[0] = u
+                up, ul = ubp, ub.size
+            else:
+                u = as_f64(u, "inputs")
+                if dt != np.float64:
+                    u = u.astype(dt)
+                up, ul = u.ctypes.data, u.size
+        if _lib._forked or os.getpid() != _lib._pid:
+            _lib.check_process()
+        (f64 if dt == np.float64 else f32)(
+            self._h, bsz, sp, st.size, up, ul,
+            rbp if rates else None, rb.size if rates else 0,
+            ybp if outputs else None, yb.size if outputs else 0)
+        y = (yb[0].copy() if one else yb.copy()) if outputs else None
+        r = (rb[0].copy() if one else rb.copy()) if rates else None
         return st, y, r
 
     def _objective_args(self, inputs, targets, mask, labels, steps=None):
