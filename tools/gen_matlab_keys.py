@@ -3,7 +3,7 @@
 settings from the library's own key table (nn4n_model_key_info).
 
 Every key of a model becomes a Dependent property of nn4n.CTRNN with a get
-and a set method: enumerations read as text and take a name or a code,
+and a set method: enumerations read and take their names (text),
 flags read as logicals, numbers as doubles; read-only keys can be read only.
 The keys that summarise an array (alpha, x0: nn4n_model_shape knows them)
 are left to the hand-written array properties. The block sits between the
@@ -73,7 +73,9 @@ def block(keys):
             get = "v = obj.getF64('%s');" % name
         methods.append("        function v = get.%s(obj), %s end" % (name, get))
         if access == "rw":
-            setter = {"enum": "setAny", "str": "setStr"}.get(typ, "setF64")
+            # An enumeration takes its name only: a number is refused by
+            # toText, as a user who writes net.activation = 3 meant no code.
+            setter = "setStr" if typ in ("enum", "str") else "setF64"
             methods.append("        function set.%s(obj, v), obj.%s('%s', v); end" % (name, setter, name))
     lines = [BEGIN]
     if props["ro"]:

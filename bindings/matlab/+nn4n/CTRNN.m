@@ -607,15 +607,15 @@ classdef CTRNN < nn4n.internal.Object
         function v = get.units(obj), v = obj.getF64('units'); end
         function v = get.outputs(obj), v = obj.getF64('outputs'); end
         function v = get.activation(obj), v = obj.getStr('activation'); end
-        function set.activation(obj, v), obj.setAny('activation', v); end
+        function set.activation(obj, v), obj.setStr('activation', v); end
         function v = get.head(obj), v = obj.getStr('head'); end
-        function set.head(obj, v), obj.setAny('head', v); end
+        function set.head(obj, v), obj.setStr('head', v); end
         function v = get.dale(obj), v = obj.getStr('dale'); end
-        function set.dale(obj, v), obj.setAny('dale', v); end
+        function set.dale(obj, v), obj.setStr('dale', v); end
         function v = get.precision(obj), v = obj.getStr('precision'); end
-        function set.precision(obj, v), obj.setAny('precision', v); end
+        function set.precision(obj, v), obj.setStr('precision', v); end
         function v = get.init(obj), v = obj.getStr('init'); end
-        function set.init(obj, v), obj.setAny('init', v); end
+        function set.init(obj, v), obj.setStr('init', v); end
         function v = get.learn_alpha(obj), v = obj.getF64('learn_alpha') ~= 0; end
         function set.learn_alpha(obj, v), obj.setF64('learn_alpha', v); end
         function v = get.pre_noise(obj), v = obj.getF64('pre_noise'); end

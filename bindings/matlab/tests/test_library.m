@@ -85,8 +85,9 @@ net = nn4n.CTRNN([1 3 1]);
 missing = names(~ismember(names, properties(net)));
 expectTrue(isempty(missing), 'settings without a property: %s', strjoin(missing, ' '));
 expectTrue(islogical(net.train_x0) && ischar(net.activation) && net.units == 3, 'property types');
-net.activation = 1;
-expectTrue(strcmp(net.activation, 'tanh'), 'an enum takes its code: %s', net.activation);
+net.activation = 'tanh';
+expectTrue(strcmp(net.activation, 'tanh'), 'an enum takes its name: %s', net.activation);
+expectError(@() setProperty(net, 'activation', 1), 'nn4n:invalidArgument');   % a number is not a name
 net.activation = 'relu';
 err = expectError(@() nn4n.internal.call('nn4n_model_set_f64', net.live(), 'alpha', a.hi + 1), 'nn4n:range');
 expectTrue(~isempty(strfind(err.message, '1')), 'the message names the bound: %s', err.message);
@@ -97,4 +98,8 @@ end
 o = nn4n.keys('optimizer');
 expectTrue(any(strcmp({o.name}, 'lr')), 'optimizer keys name lr');
 expectError(@() nn4n.keys('nope'), 'nn4n:invalidArgument', 'nope');
+end
+
+function setProperty(obj, name, value)
+obj.(name) = value;
 end
