@@ -72,6 +72,17 @@ def test_fit_warns_when_the_optimizer_does_not_clip():
     assert not _clip_warnings(seen), [str(w.message) for w in seen]
 
 
+def test_batches_warns_for_tasks_the_recipe_does_not_train():
+    with pytest.warns(UserWarning, match=r"DelayMatchCategory: the default recipe .* did not train it "
+                                         r"\(decision accuracy 0.498"):
+        nng.batches(ngym.make("DelayMatchCategory-v0"))
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        nng.batches(ngym.make("DelayMatchCategory-v0"), warn=False)
+        nng.batches(ngym.make("DelayMatchSample-v0"))
+    assert not [w for w in seen if "did not train" in str(w.message)]
+
+
 def test_untrained_is_not_scored_as_trained():
     env = ngym.make("ContextDecisionMaking-v0")
     res = nng.evaluate(_net(env), env, n_trials=100, seed=1)
