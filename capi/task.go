@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/nn4n/nn4n/internal/errs"
 	"github.com/nn4n/nn4n/internal/keys"
@@ -48,7 +49,7 @@ func nn4n_task_create(name *C.nn4n_cchar, dt C.double, out *C.uint64_t) C.int32_
 		if out == nil {
 			return fail(stNull, "task (out) is NULL")
 		}
-		if !slices.Contains(task.Names(), n) {
+		if !slices.Contains(task.Names(), n) && !strings.HasPrefix(n, task.MultiPrefix) {
 			return unknownKey("task", n, task.Names())
 		}
 		if err := finite(float64(dt), "dt"); err != nil {

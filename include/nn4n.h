@@ -709,7 +709,14 @@ int32_t nn4n_structure_area_name(uint64_t structure, int64_t area, char* buf, in
  *
  * The cognitive tasks of Song et al. (2016) as seeded batch generators.
  * Names: "rdm_dense", "rdm_nodale", "rdm_fixed", "rdm_varstim", "rdm_rt",
- * "mante", "mante_areas", "multisensory", "romo", "sinewave".
+ * "mante", "mante_areas", "multisensory", "romo", "sinewave", and
+ * multitasks "multi:<name>,<name>[,...]" (two or more choice tasks, i.e.
+ * not sinewave, behind one rule input each, Yang et al. 2019: inputs are
+ * the widest task's inputs, then one rule input per task in the order
+ * listed, baseline + 1 on the steps of that task's trials; each trial is
+ * a trial of one task, drawn uniformly; outputs are the largest task's).
+ * A multitask's conditions table does not name the task of a row (read it
+ * from the rule inputs), so nn4n_task_sample_conditions refuses it.
  * f64 keys: dt (ms, default 20), baseline (u0, default 0.2), tau_in (ms,
  * default 100), sigma_in (default 0.01; 0 = no input noise), test (0/1:
  * pycog's analysis timing). Read-only: inputs, outputs, n_units (pycog's

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strings"
 )
 
 // Task is a seeded generator of trials.
@@ -179,6 +180,9 @@ type Condition struct {
 	// F1 and F2 are romo's frequencies in Hz; F1 > F2 makes output 0
 	// correct.
 	F1, F2 float64
+	// Task names the task of the trial in a multitask (NewMulti), and is
+	// empty otherwise.
+	Task string
 }
 
 // Catch is the condition of a catch trial.
@@ -281,10 +285,14 @@ func Names() []string {
 	return names
 }
 
-// New returns the task with the given name and options.
+// New returns the task with the given name and options; a name that starts
+// with MultiPrefix makes the multitask of NewMulti.
 func New(name string, opt Options) (Task, error) {
 	if err := opt.validate(); err != nil {
 		return nil, err
+	}
+	if list, ok := strings.CutPrefix(name, MultiPrefix); ok {
+		return NewMulti(strings.Split(list, ","), opt)
 	}
 	mk, ok := registry[name]
 	if !ok {

@@ -41,7 +41,7 @@ def main(steps=5000, lr=0.01, seed=0, n_eval=500, progress=True):
     dataset, net = build(seed)
     t0 = time.time()
     hist = net.fit(nn4n.neurogym.batches(dataset), criterion=CrossEntropyLoss(),
-                   optimizer=nn4n.optim.Adam(lr=lr), n_updates=steps, progress=progress)
+                   optimizer=nn4n.optim.Adam(lr=lr, max_norm=1), n_updates=steps, progress=progress)
     train_s = time.time() - t0
     acc = nn4n.neurogym.accuracy(net, dataset.env, n_trials=n_eval, seed=seed + 1)
     trials = steps * 16

@@ -47,7 +47,7 @@ def main(tasks=TASKS, updates=4000, seed=0, hidden=128, eval_every=500, n_eval=3
 
     t0 = time.time()
     hist = net.fit(nng.batches(mt, batch_size=32, seed=seed), criterion=CrossEntropyLoss(),
-                   optimizer=nn4n.optim.Adam(lr=lr), n_updates=updates, progress=False, callback=record)
+                   optimizer=nn4n.optim.Adam(lr=lr, max_norm=1), n_updates=updates, progress=False, callback=record)
     wall = time.time() - t0
     final = nng.evaluate(net, mt, n_trials=200 * len(tasks), seed=seed + 99)
     per = final["per_condition"]["task"]

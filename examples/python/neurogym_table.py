@@ -4,7 +4,7 @@ decision-period accuracy (issue 22).
 Recipe per task: CTRNN with 64 ReLU units, τ = 200 ms, the env's own dt,
 readout bias frozen at 0; ``nn4n.neurogym.batches(env, batch_size=32)``
 (whole trials, balanced decision-period weight); CrossEntropyLoss;
-Adam(lr=0.01); ``--updates`` updates; scored by
+Adam(lr=0.01, max_norm=1); ``--updates`` updates; scored by
 ``nn4n.neurogym.evaluate`` on 500 held-out trials (another seed).
 
     python examples/python/neurogym_table.py --updates 2000 --seed 0 --out docs/neurogym_table.md
@@ -41,7 +41,7 @@ def run(name, updates, seed, hidden=64, n_eval=500):
                 biases=[None, "zero", "zero"])
     t0 = time.time()
     hist = net.fit(nng.batches(env, batch_size=32, seed=seed), criterion=CrossEntropyLoss(),
-                   optimizer=nn4n.optim.Adam(lr=0.01), n_updates=updates, progress=False)
+                   optimizer=nn4n.optim.Adam(lr=0.01, max_norm=1), n_updates=updates, progress=False)
     wall = time.time() - t0
     res = nng.evaluate(net, env, n_trials=n_eval, seed=seed + 1000)
     return {"task": name, "accuracy": res["accuracy"], "fixation": res["fixation"], "updates": hist["updates"],

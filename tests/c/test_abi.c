@@ -1118,6 +1118,66 @@ static void test_tasks(const bad_handles* bt, const bad_handles* btr) {
 }
 
 /* free: 0 is a no-op, double free and wrong kinds are INVALID_HANDLE. */
+/* A multitask ("multi:<task>,<task>", issue 22): one rule input per task
+ * after the widest task's inputs, on for each trial's steps; scoring the
+ * targets gives 100 %; bad lists and a conditions table (which names no
+ * task) are refused with the reason. */
+static void test_multitask(void) {
+	uint64_t a = 0, b = 0, t = 0;
+	double ia = 0, ib = 0, ni = 0, no = 0, v = 0;
+	OK(nn4n_task_create("rdm_fixed", 20, &a));
+	OK(nn4n_task_create("romo", 20, &b));
+	OK(nn4n_task_get_f64(a, "inputs", &ia));
+	OK(nn4n_task_get_f64(b, "inputs", &ib));
+	OK(nn4n_task_create("multi:rdm_fixed,romo", 20, &t));
+	OK(nn4n_task_get_f64(t, "inputs", &ni));
+	OK(nn4n_task_get_f64(t, "outputs", &no));
+	int nw = (int)(ia > ib ? ia : ib);
+	CHECK(ni == nw + 2 && no == 2);
+	OK(nn4n_task_set_f64(t, "sigma_in", 0));
+	enum { NB = 24, NC = NN4N_TASK_CONDITION_COLUMNS };
+	OK(nn4n_task_sample(t, "train", NB, 5));
+	int64_t r = 0, c = 0, rt = 0, ct = 0;
+	OK(nn4n_task_shape(t, "input", &r, &c));
+	OK(nn4n_task_shape(t, "target", &rt, &ct));
+	int T = (int)(c / (int64_t)ni), I = (int)ni;
+	double* in = malloc(sizeof(double) * (size_t)(r * c));
+	double* tg = malloc(sizeof(double) * (size_t)(rt * ct));
+	double cond[NB * NC];
+	OK(nn4n_task_get_array(t, "input", in, r * c));
+	OK(nn4n_task_get_array(t, "target", tg, rt * ct));
+	OK(nn4n_task_get_array(t, "conditions", cond, NB * NC));
+	int used[2] = {0, 0};
+	for (int i = 0; i < NB; i++) {
+		int steps = (int)cond[i * NC + 13], k = in[(i * T) * I + nw] > 1 ? 0 : 1;
+		used[k]++;
+		for (int s = 0; s < T; s++) {
+			const double* row = in + (i * T + s) * I;
+			double r0 = row[nw] - 0.2, r1 = row[nw + 1] - 0.2; /* baseline 0.2 */
+			if (s < steps)
+				CHECK(fabs(r0 + r1 - 1) < 1e-12 && fabs(r0 * r1) < 1e-12 && fabs(k == 0 ? r0 - 1 : r1 - 1) < 1e-12);
+			else
+				CHECK(fabs(r0) < 1e-12 && fabs(r1) < 1e-12);
+		}
+	}
+	CHECK(used[0] > 0 && used[1] > 0);
+	OK(nn4n_task_score(t, "percent_correct", tg, rt * ct, &v));
+	CHECK_NEAR(v, 100, 1e-12);
+	EXPECT(nn4n_task_sample_conditions(t, cond, NC, 1), NN4N_ERR_INVALID_ARGUMENT);
+	CHECK(strstr(lasterr(), "not one of the tasks") != NULL);
+	free(in), free(tg);
+	uint64_t bad = 0;
+	EXPECT(nn4n_task_create("multi:rdm_fixed", 20, &bad), NN4N_ERR_INVALID_ARGUMENT);
+	CHECK(strstr(lasterr(), "at least 2 tasks") != NULL);
+	EXPECT(nn4n_task_create("multi:rdm_fixed,sinewave", 20, &bad), NN4N_ERR_INVALID_ARGUMENT);
+	CHECK(strstr(lasterr(), "not a choice task") != NULL);
+	EXPECT(nn4n_task_create("multi:rdm_fixed,nope", 20, &bad), NN4N_ERR_INVALID_ARGUMENT);
+	CHECK(strstr(lasterr(), "nope") != NULL);
+	OK(nn4n_task_free(t));
+	OK(nn4n_task_free(a));
+	OK(nn4n_task_free(b));
+}
+
 static void test_free(void) {
 	uint64_t h[6] = {0};
 	OK(nn4n_model_create(2, 2, 2, 0, 1, &h[0]));
@@ -1187,6 +1247,7 @@ int main(int argc, char** argv) {
 	NO_LEAK(test_files(&bm));
 	NO_LEAK(test_structures(&bs));
 	NO_LEAK(test_tasks(&bt, &btr));
+	NO_LEAK(test_multitask());
 	NO_LEAK(test_free());
 
 	OK(nn4n_trainer_free(tr));

@@ -3,7 +3,9 @@ classdef Task < nn4n.internal.Object
     %
     %   task = nn4n.Task(name) makes the task with dt = 20 ms; names:
     %   'rdm_dense', 'rdm_nodale', 'rdm_fixed', 'rdm_varstim', 'rdm_rt',
-    %   'mante', 'mante_areas', 'multisensory', 'romo', 'sinewave'.
+    %   'mante', 'mante_areas', 'multisensory', 'romo', 'sinewave', and
+    %   multitasks 'multi:<name>,<name>,...' (choice tasks behind one rule
+    %   input each, after the widest task's inputs; see include/nn4n.h).
     %   task = nn4n.Task(name, 'dt', dt, Name, Value, ...) also sets keys:
     %   'baseline' (0.2), 'tau_in' (100 ms), 'sigma_in' (0.01), 'test' (0/1).
     %   Read with task.get(key): inputs, outputs, n_units, minibatch,

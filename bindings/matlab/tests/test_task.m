@@ -3,7 +3,30 @@ function tests = test_task()
 tests = {@sampleShapes, @scoreTargets, @trainerRunsInChunks, @trainerCancelsAndOwnsNothing, ...
     @conditionColumnsNameTheTable, @sampleConditionsMakesTheRowsAsked, @sampleConditionsIsSeeded, ...
     @psychometricCountsChoices, @psychometricFitIsTheKnownCurve, @psychometricOfANetwork, ...
-    @sampleConditionsErrors, @psychometricErrors};
+    @sampleConditionsErrors, @psychometricErrors, @multitaskRuleInputs};
+end
+
+function multitaskRuleInputs()
+% 'multi:rdm_fixed,romo' (issue 22): one rule input per task after the
+% widest task's inputs, baseline + 1 on each trial's steps; the targets
+% score 100 %; a bad list names its fault.
+w = max(nn4n.Task('rdm_fixed').get('inputs'), nn4n.Task('romo').get('inputs'));
+task = nn4n.Task('multi:rdm_fixed,romo', 'sigma_in', 0);
+expectTrue(task.get('inputs') == w + 2 && task.get('outputs') == 2, 'dims');
+b = task.sample(20, 'seed', 3);
+seen = [0 0];
+for k = 1:20
+    rule = b.input(w + 1:w + 2, :, k) - 0.2;
+    n = b.steps(k);
+    [~, j] = max(rule(:, 1));
+    seen(j) = seen(j) + 1;
+    on = zeros(2, n); on(j, :) = 1;
+    expectClose(rule(:, 1:n), on, 1e-12, 'rule input on its task, for the trial''s steps');
+    expectClose(rule(:, n + 1:end), zeros(2, size(rule, 2) - n), 1e-12, 'baseline after the trial');
+end
+expectTrue(all(seen > 0), 'both tasks drawn');
+expectClose(task.score(b.target, 'percent_correct'), 100, 1e-12, 'targets score 100 %');
+expectError(@() nn4n.Task('multi:rdm_fixed,sinewave'), 'nn4n:invalidArgument');
 end
 
 function j = col(name)

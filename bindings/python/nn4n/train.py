@@ -96,6 +96,7 @@ def fit(model, data, target=None, criterion=None, optimizer=None, n_updates=1000
         model._sync()
     obj = _objective_of(criterion, model if hasattr(model, "native") else None)
     opt = _optimizer_of(optimizer, model if hasattr(model, "native") else None)
+    _warn_unclipped(data, opt)
     bar = _progress(n_updates, progress, "nn4n fit")
     losses, terms, done = [], {}, 0
     interrupted = False
@@ -143,6 +144,25 @@ def fit(model, data, target=None, criterion=None, optimizer=None, n_updates=1000
             model._pull_if_needed()
     return {"loss": np.asarray(losses), "terms": terms, "updates": done, "seconds": time.time() - t0,
             "interrupted": interrupted}
+
+
+def _warn_unclipped(data, opt):
+    """Warn when ``data`` (e.g. nn4n.neurogym.batches) asks for gradient clipping and ``opt`` has none."""
+    want = getattr(data, "recommended_max_norm", None)
+    if not want:
+        return
+    try:
+        have = opt.get("max_norm")
+    except (errors.Nn4nError, AttributeError):
+        return
+    if have == 0:
+        import warnings
+
+        from .model import _stacklevel
+        warnings.warn(f"nn4n.fit: {getattr(data, 'source', 'these batches')}: the optimizer does not clip gradients "
+                      f"(max_norm 0) and training on these trials often diverges without it; pass "
+                      f"optimizer=nn4n.optim.Adam(lr=..., max_norm={want:g}) (or batches(..., warn=False) "
+                      "to silence this)", UserWarning, stacklevel=_stacklevel())
 
 
 def _total(terms):
