@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Package analysis studies the dynamics of trained models: the noise-free
 // update map, its exact Jacobians, fixed and slow points found by a damped
 // Newton (Levenberg–Marquardt) search from many initial states, and the

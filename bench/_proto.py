@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The line protocol of the benchmark workers and their timing loop.
 
 A worker reads one JSON request per line on stdin ({"op": ..., ...}) and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Check that bench/rdm_torch.py computes the same objective as libnn4n.
 
 On the same weights (the PyTorch side's pycog init), the same rdm_dense

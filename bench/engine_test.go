@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Package bench holds the engine-level (Go, no Python) benchmarks that
 // bench/run.py runs next to the Python and PyTorch measurements: forward,
 // train step and the bare per-step GEMM floor at the five (N, B, T) shapes

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Fixed-point search: nn4n's exact-Jacobian Levenberg–Marquardt against a
 PyTorch gradient-descent finder (Adam on q, as FixedPointFinder's torch
 version does), on a trained 3-bit flip-flop (tanh, N = 100), from the same

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Octave against Python on the same training loop.
 
     python bench/host_loop.py [--calls 200] [--per-call 1] [--rounds 5]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """rdm_dense to criterion with pycog's protocol, run by libnn4n through the
 Python binding (nn4n.train.Trainer): the nn4n side of the task-level
 benchmark (docs/BENCHMARKS.md; the PyTorch side is bench/rdm_torch.py).

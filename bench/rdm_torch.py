@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """rdm_dense to criterion with pycog's protocol, written in PyTorch (float32).
 
 This is the PyTorch side of the task-level benchmark (docs/BENCHMARKS.md).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Per-call cost of nn4n.core.Model.step against a bare ctypes call.
 
     python bench/step_overhead.py [--units 256] [--batch 1] [--calls 20000] [--rounds 7]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Benchmark of nn4n.sweep (not a test): throughput of 2 Dask workers vs 1, and
 the per-run overhead of the Dask path against a plain in-process loop.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Times the PyTorch training loop through nn4n.CTRNN (forward, MSE,
 backward, Adam step) on one batch, in ms per step.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """wheel_blas.py: forward and train-step timings of one libnn4n.so at a shape
 (default N=256, B=64, T=200, float32, I=4, O=2), for comparing the wheel's
 OpenBLAS (scipy-openblas32) with the system-OpenBLAS build (docs/PACKAGING.md).

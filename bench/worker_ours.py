@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Benchmark worker for nn4n here (the Python binding over libnn4n), and the
 numpy GEMM floor. Driven by bench/run.py over the line protocol of
 bench/_proto.py; run with the repository's .venv python.

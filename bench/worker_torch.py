@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Benchmark worker for PyTorch nn4n 1.1.1 (PyPI) on Debian's PyTorch.
 
 Run with PYTHONPATH holding that package (``make python`` installs it in

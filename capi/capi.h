@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* capi.h is included by every cgo preamble of package capi: the public
  * header (so that cgo checks every export against it), the typedefs that
  * give exported Go functions const-qualified C parameter types, and the

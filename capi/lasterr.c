@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lasterr.c holds what the C side of the ABI keeps: the per-thread last
  * error message, the static status names and the version numbers. */
 #include <pthread.h>

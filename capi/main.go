@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Command capi is nn4n's C ABI, built with go build -buildmode=c-shared into
 // libnn4n.so. Every export is declared in include/nn4n.h, which the cgo
 // preamble includes so that the compiler rejects any mismatch; every export

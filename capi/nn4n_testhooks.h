@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nn4n_testhooks.h declares the exports that exist only in a library built
  * with -tags nn4n_paniccheck (build/test/libnn4n_paniccheck.so). They are
  * not part of the ABI and not in nn4n.h. */

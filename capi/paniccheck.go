@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 //go:build nn4n_paniccheck
 
 package main

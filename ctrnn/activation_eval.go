@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 package ctrnn
 
 // Eval sets fx = f(x) and, when dfx is non-nil, dfx = f'(x), in float64 with

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 package ctrnn
 
 import "github.com/nn4n/nn4n/internal/linalg"

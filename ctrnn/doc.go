@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Package ctrnn is nn4n's continuous-time recurrent network: the model, its
 // settings, the forward pass, backpropagation through time and training.
 //

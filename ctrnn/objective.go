@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 package ctrnn
 
 // Batch is one minibatch of trials, batch-first and row-major, as the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 package ctrnn
 
 func mean(v []float64) float64 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nn4n.h — the C ABI of nn4n, continuous-time E/I recurrent networks
  * (Song, Yang & Wang 2016) trained with exact BPTT.
@@ -105,9 +106,9 @@
  *   SIGPIPE and SIGURG (a host that relies on SIGSEGV, e.g. a JVM, must
  *   install its handler with SA_ONSTACK and chain). For a step loop call
  *   nn4n_set_num_threads(1) first: the default lets a helper thread share
- *   a single state's product, which on a loaded machine gave p99 latencies
- *   of ~130 us against ~7 us with one thread (tests/c/bench_step.c, N=256,
- *   float32, shared 2-core machine). A step loop from x0 agrees with
+ *   a single state's product, which on a loaded machine has a much longer
+ *   p99 latency than one thread (figures: docs/BENCHMARKS.md, measured by
+ *   tests/c/run.sh bench). A step loop from x0 agrees with
  *   nn4n_model_forward within 1e-12·max(1,|v|) (float64) and 1e-5·max(1,|v|)
  *   (float32) for every state and output v, not
  *   bit for bit (ctrnn TestStepMatchesForward); batches of four or more
@@ -399,9 +400,8 @@ int32_t nn4n_model_forward(uint64_t model, const double* input, int64_t input_le
 /* nn4n_model_step advances `batch` (≥ 1) independent states by one step,
  * for simulators that own the time loop. It allocates nothing once it has
  * run at a batch size. Four or more states share each pass over the
- * weights: at N=256 a batch of 8 cost a median 3.0 (float64) and 1.7
- * (float32) us/state against 5.4 and 3.0 as 8 single calls (tests/c/run.sh
- * bench, one thread, shared 2-core machine). Fewer than four states give
+ * weights, so a batch costs less per state than single calls (figures:
+ * docs/BENCHMARKS.md, tests/c/run.sh bench). Fewer than four states give
  * bit for bit what single steps give (on CPUs with AVX2 and FMA, where nn4n
  * uses its own kernels); from four on the products sum in
  * another order, within 1e-12·max(1,|v|) (float64) and 1e-5·max(1,|v|)

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Package loss provides the objectives that nn4n trains continuous-time
 // recurrent networks with. Every objective is a plain value that satisfies
 // ctrnn.Objective: it returns named terms (the first is the total the

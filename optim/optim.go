@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Package optim updates a model's parameters from their gradients: plain SGD
 // with pycog's global-norm clipping and NaN/Inf guard, and Adam with
 // torch.optim.Adam's defaults and update rule.

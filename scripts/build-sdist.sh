@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # build-sdist.sh: the source distribution of the Python binding (docs/PACKAGING.md).
 #
 #   scripts/build-sdist.sh            → build/dist/nn4n-<ver>.tar.gz

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # build-wheel.sh: the manylinux wheel of the Python binding (docs/PACKAGING.md).
 #
 #   scripts/build-wheel.sh            → build/dist/nn4n-<ver>-py3-none-manylinux_2_17_x86_64.whl

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # install-deps.sh installs the Debian packages nn4n needs to build and test.
 # It is idempotent: packages already present are not touched, and the
 # package lists are refreshed only when something is missing.

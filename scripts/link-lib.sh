@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # link-lib.sh: the one recipe that links libnn4n (used by `make lib`,
 # `make install`, scripts/build-wheel.sh and the sdist's setup.py).
 #

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Package structure generates the connectivity masks that give a
 // continuous-time recurrent network its structure: nn4n's MultiArea,
 // MultiAreaEI, RandomInput and MultiIO generators, and pycog's E/I

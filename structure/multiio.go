@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 package structure
 
 // MultiIOConfig configures MultiIO (nn4n's MultiIO): the inputs and outputs

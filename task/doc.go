@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Package task generates the cognitive tasks of Song, Yang & Wang (2016) as
 // seeded minibatches, and scores a network's outputs on them.
 //

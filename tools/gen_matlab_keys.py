@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """gen_matlab_keys writes the MATLAB properties of nn4n.CTRNN's scalar
 settings from the library's own key table (nn4n_model_key_info).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """gen_shim.py writes the fork-safe C entry points of libnn4n.so from include/nn4n.h.
 
 The library is linked in two parts (see the Makefile): the Go package ./capi

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Package train runs pycog's training protocol on a model and a task:
 // fresh minibatches, a validation set every so many trials, pycog's stop
 // rule, and the best parameters (lowest validation loss) kept.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Bundles libnn4n.so into the package (see pyproject.toml for the metadata).
 
 The library is taken from, in order: $NN4N_LIBRARY; in an sdist

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork.c detects a process forked after libnn4n.so was loaded. The Go
  * runtime's threads (scheduler, GC workers, sysmon) are not copied by
  * fork(), so entering a Go export in the child can block forever; every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* arm.c: a closed-loop simulator in plain C (it also compiles as C++).
  *
  * A recurrent network drives a 1-D point mass (an "arm" with inertia and

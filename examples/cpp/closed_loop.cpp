@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // closed_loop.cpp: a 1 kHz real-time control loop in C++ around a trained
 // nn4n network loaded from an .npz file, reporting its latency distribution.
 //

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Context-dependent integration (Mante, Sussillo et al. 2013): train a
 100-unit tanh network with the library's own Adam and BPTT, then find its
 input-conditioned fixed points.

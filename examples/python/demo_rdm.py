@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """make demo: train Song, Yang & Wang's (2016) E/I perceptual-decision
 network (pycog's rdm_dense) from Python and write what it learned.
 

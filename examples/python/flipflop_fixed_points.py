@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """3-bit flip-flop (Sussillo & Barak 2013): train a 100-unit tanh network
 with the library's own Adam and BPTT, then find its fixed points.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Gradients as numpy arrays for your own optimiser, effective weights,
 float32/float64, and .npz files that plain numpy reads.
 

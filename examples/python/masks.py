@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Multi-area E/I masks (nn4n's generators) and a Dale's-law network built from them.
 
     python examples/python/masks.py      # writes masks.png

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Train an E/I network on neurogym's PerceptualDecisionMaking through nn4n
 (the setting of nn-brain's EI-RNN tutorial: 50 units, 80% excitatory,
 readout from excitatory units only, recurrent noise 0.15, dt 20 ms, τ 100 ms,

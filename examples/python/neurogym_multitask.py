@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """One network, several neurogym tasks interleaved with a rule input
 (Yang et al. 2019 style), through nn4n.neurogym.MultiTask.
 

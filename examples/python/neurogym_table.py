@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Train neurogym tasks with nn4n's default recipe and write the table of
 decision-period accuracy (issue 22).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """nn4n quickstart on the library: build a CTRNN, run it, train it natively.
 
     python examples/python/quickstart.py

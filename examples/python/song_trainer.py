@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """pycog's protocol on a Song et al. (2016) task: the random-dots decision
 task with a Dale's-law network (pycog structure), trained by the library in
 chunks of validations (Ctrl-C stops cleanly).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """An nn4n (PyTorch) training loop, unchanged: torch optimiser, torch loss,
 loss.backward() — forward and BPTT run in libnn4n.
 

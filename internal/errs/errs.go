@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Package errs holds the kinds of error the nn4n packages return, so that
 // the C ABI maps an error to its status code with errors.Is instead of
 // reading its message. A package wraps a kind with New or with %w:

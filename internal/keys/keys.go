@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Package keys holds the tables that describe the settings of each nn4n
 // object kind: name, type, default, bounds, one-line documentation and
 // accessors. A table is the one place a setting is written; the C ABI

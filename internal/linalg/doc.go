@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Package linalg is nn4n's one door to BLAS: a generic matrix multiply over
 // float32 and float64, and the choice of implementation.
 //

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 //go:build !purego && scipy_openblas
 
 package linalg

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Package npz reads and writes numpy .npz archives: a zip file whose entries
 // are .npy arrays, one per name. It is the container layer under nn4n's model
 // files; it knows nothing about models and only moves named arrays and named

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_step.c: the simulator step through the C ABI, B = 1, N = 256,
  * I = 4, O = 2, noise off, float64 and float32: the mean time per step of a
  * loop, the distribution of single steps (each timed), and the cost of the

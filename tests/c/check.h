@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check.h: a tiny assertion layer shared by the C suites of tests/c.
  * Every EXPECT counts one check; failures print the call, the status and
  * the library's last error, and the suite goes on. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # lint_header.sh HEADER [LIB]: checks that the public header is plain C99
 # that every host reads (C, C++, ctypes, MATLAB loadlibrary), and, given
 # the library, that every nn4n_ symbol it exports is declared in the header

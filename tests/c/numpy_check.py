@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """numpy_check.py MODEL.npz W_REC.txt: numpy.load reads an nn4n model file
 written through the C ABI with no nn4n installed, and its arrays are the
 ones the ABI returned (W_REC.txt holds w_rec as the C test read it)."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # run.sh: the C ABI suites of nn4n, run by `make test` (after the Go tests)
 # against build/libnn4n.so. See tests/c/README.md.
 #   tests/c/run.sh          every suite

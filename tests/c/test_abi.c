@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_abi.c: the C ABI suite. It is compiled against include/nn4n.h alone
  * and linked to libnn4n.so, calls every exported function, checks every
  * documented error status (NULL pointers, wrong lengths, negative and huge

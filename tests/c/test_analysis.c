@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_analysis.c: the analysis functions through the C ABI
  * (nn4n_model_jacobian, nn4n_model_fixed_points, nn4n_model_linearize):
  * a linear network's unique fixed point against (I − W)⁻¹ c solved here,

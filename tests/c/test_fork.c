@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_fork.c: fork() after the library was loaded and used. The child's
  * calls must return NN4N_ERR_FORK at once with a message naming the fix
  * (they must not enter the Go runtime, whose threads the child lacks, and

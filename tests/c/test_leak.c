@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_leak.c: create / configure / forward / free cycles. Run under
  * LeakSanitizer (10^5 cycles) and valgrind (fewer) by run.sh, which read
  * their leak reports; this program checks that no handle survives and that

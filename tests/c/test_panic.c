@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_panic.c: a panic injected inside an export (library built with
  * -tags nn4n_paniccheck) comes back as NN4N_ERR_INTERNAL with the panic
  * message and a stack in the last error; the process goes on, the library

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_step32.c: nn4n_model_step_f32 through the C ABI: bit for bit what
  * nn4n_model_step gives on a float32 model from the same float32 values
  * (single and batched states), and its error statuses. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_threads.c: concurrency through the C ABI with plain pthreads.
  *  - two threads on two handles run concurrently and each equals the
  *    single-threaded result;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/install/run.sh: `make install` into a temporary prefix, then
 #  1. the installed files: versioned shared library with its soname, static
 #     archive, header, nn4n.pc, lib/cmake/nn4n/nn4nConfig{,Version}.cmake;

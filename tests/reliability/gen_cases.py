@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gen_cases.py GOOD.npz OUTDIR: writes hostile model files made the way a
 numpy user (or an attacker) would make them, and OUTDIR/cases.tsv with one
 line per file: file, expected status name, a substring the error must hold.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # octave_door.sh CASES_DIR GOOD: runs octave_door.m in octave-cli with the
 # MATLAB binding on the path (building its MEX gateway if missing).
 set -euo pipefail

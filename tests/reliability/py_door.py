@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """py_door.py CASES_DIR GOOD.npz: the Python door of tests/reliability.
 Every hostile file of CASES_DIR/cases.tsv raises the nn4n exception of its
 status with a message naming the problem, and hostile arguments (huge

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* reliability.c: the C door of tests/reliability (see run.sh).
  *   reliability files DIR GOOD   every hostile file of DIR/cases.tsv is
  *                                refused with its status and message, and

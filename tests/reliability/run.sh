@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # run.sh: the reliability suite (issue 23), run by `make test` via
 # `make test-reliability`: every front door (C, Python, Octave) under hostile
 # files and arguments, a full file system, kill -9 during saves and an

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """soak.py MINUTES DIR: mixed load from Python for MINUTES: create, forward,
 train, save, load and free models (and trip the error paths) in a loop,
 sampling this process's RSS and open file descriptors every few seconds.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # soak.sh: `make soak`, the long reliability run (not part of make test).
 # Each Go fuzz target for FUZZ_MINUTES (default 10), then a mixed-load soak
 # from Python for SOAK_MINUTES (default 30) with RSS and fd counts sampled

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/sdist/run.sh: the sdist (scripts/build-sdist.sh) built from source by
 # pip in fresh venvs of a pyenv Python, with build isolation (pip fetches
 # setuptools and wheel) and GOPROXY=off (the Go modules are vendored inside):

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/wheel/run.sh: the manylinux wheel (scripts/build-wheel.sh) installed
 # into a fresh venv of another Python minor version than the one that built
 # it, with no LD_LIBRARY_PATH and the system's OpenBLAS and libgfortran

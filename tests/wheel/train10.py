@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Run by tests/wheel/run.sh (and, with --system-blas, tests/sdist/run.sh)
 inside the fresh venv: import the installed wheel, check which libraries the
 process mapped, train 10 updates, check that a forked child is refused by the

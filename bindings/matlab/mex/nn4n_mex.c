@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nn4n_mex.c: the MEX gateway that gives GNU Octave (which has no loadlibrary
  * or calllib) the same call path as MATLAB's calllib on libnn4n.so.

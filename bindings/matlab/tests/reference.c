@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * reference.c: expected values for the Octave tests, computed through the C ABI
  * directly (no MATLAB binding in between), for fixed seeds.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # build_mex.sh builds the Octave MEX gateway of the nn4n MATLAB binding:
 #   bindings/matlab/+nn4n/+internal/nn4n_mex.mex  from  bindings/matlab/mex/nn4n_mex.c
 # linked against build/libnn4n.so (or $NN4N_LIBDIR/libnn4n.so), with an rpath to

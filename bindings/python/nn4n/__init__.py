@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """nn4n — continuous-time E/I recurrent networks (Song, Yang & Wang 2016),
 computed by libnn4n (Go, exact BPTT, OpenBLAS) through ctypes + numpy.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Base class of every object that owns a library handle."""
 
 import weakref

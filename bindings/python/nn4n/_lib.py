@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Loading libnn4n.so and declaring its C ABI (include/nn4n.h).
 
 Loader order (the first that loads wins):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """PyTorch integration: :class:`nn4n.CTRNN` as a ``torch.nn.Module``.
 
 Imported by :mod:`nn4n.model` whenever torch is importable. The module's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """state_dict conversion in nn4n's names, without torch."""
 
 import numpy as np

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Dynamics analysis of a trained model: fixed and slow points, Jacobians,
 linearisation (Sussillo & Barak 2013), and the usual pictures.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Thin, numpy-level wrappers of the library objects.
 
 These classes mirror the C ABI one to one (see include/nn4n.h): ``Model``,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """nn4n's criteria: ``RNNLoss``, ``CompositeLoss`` and the single criteria,
 plus the Song-Yang objective.
 

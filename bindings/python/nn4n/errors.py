@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Exceptions raised by the nn4n binding.
 
 Every failing status returned by ``libnn4n`` raises a subclass of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Moving networks between nn4n (PyTorch) and this library, both ways.
 
 * :func:`from_torch` — a CTRNN from an nn4n (PyTorch) ``CTRNN`` instance, or

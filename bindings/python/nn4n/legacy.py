@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """nn4n ≤ 1.1 conventions: ``from nn4n.legacy import CTRNN``.
 
 The same CTRNN with ``batch_first=False`` by default, so that scripts written

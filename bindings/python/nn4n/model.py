@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """nn4n-compatible models: ``from nn4n.model import CTRNN``.
 
 ``CTRNN`` takes nn4n's (1.2) keyword arguments and returns what nn4n

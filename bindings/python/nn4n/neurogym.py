@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Training on neurogym tasks (``pip install neurogym``).
 
 :func:`batches` draws whole trials from a neurogym env (or the env of a

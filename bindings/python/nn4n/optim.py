@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Library optimisers: ``nn4n.optim.Adam(lr=1e-3)``, ``nn4n.optim.SGD(lr=0.01, max_norm=1)``.
 
 They run inside libnn4n (``CTRNN.fit``/``train_steps``, :mod:`nn4n.train`),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Plots (matplotlib is optional: imported only when a plot is asked for)."""
 
 import numpy as np

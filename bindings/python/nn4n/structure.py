@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """nn4n 1.1's ``nn4n.structure`` module: the mask generators of
 :mod:`nn4n.mask` under their old module name, with nn4n's deprecation
 warning."""

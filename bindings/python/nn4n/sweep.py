@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Studies (seeds × settings) on Dask distributed: resumable, fault tolerant.
 
 A :class:`Study` is a base configuration (task, structure, model, objective,

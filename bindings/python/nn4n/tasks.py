@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Song et al. (2016) tasks as seeded batch generators (run in the library).
 
 >>> task = nn4n.tasks.Task("rdm_dense", dt=20)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Training loops that run in the library.
 
 * :func:`fit` — optimiser steps on a fixed batch or on batches drawn from a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The one prototype table (nn4n._lib.PROTOTYPES) against include/nn4n.h."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """nn4n.analysis: fixed points, Jacobians and linearisation through the C ABI."""
 
 import numpy as np

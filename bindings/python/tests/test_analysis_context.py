@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The context-dependent worked example (Mante et al. 2013): a trained
 network has, for each context's cue alone, two stable fixed points (one per
 choice); a constant relevant input of either sign leaves only the attractor

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The worked example: a trained 3-bit flip-flop has 8 stable fixed points,
 one per output pattern, each nearest the mean final state of the held-out
 trials holding that pattern, and saddles between them (~25 s)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Error paths: typed exceptions with the library's message, never a crash."""
 
 import multiprocessing as mp

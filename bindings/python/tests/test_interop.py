@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A network moves both ways between this library and PyTorch nn4n 1.1.1:
 our .pt file loads in nn4n (nn4n's own CTRNN.load) and runs to the same
 outputs, and nn4n's .pth loads here."""

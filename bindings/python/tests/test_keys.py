@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """nn4n.keys: the settings lists come from the library's key tables (nn4n_<kind>_key_info)."""
 
 import math

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The loader's advice when libnn4n.so cannot be loaded fits the install
 (wheel vs source) and names the missing file (nn4n._lib._advice)."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Native extras: precision, save/load (.npz, .pt), gradients, optimisers,
 chunked and cancellable training, the pycog Trainer, step-by-step simulation."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Training on a neurogym dataset through the binding (cross-entropy against
 integer labels). The full nn-brain setting (5000 updates, ≈0.85) is
 examples/python/neurogym_ei_rnn.py; here a bounded budget must show learning."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """neurogym tasks with the default recipe (issue 22): period masks from the
 env's periods, decision-period accuracy, class weights, and the bad-input
 errors. Small networks and budgets; the full table is

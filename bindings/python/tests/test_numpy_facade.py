@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Without torch (NN4N_NO_TORCH=1 stands in for an install without it) CTRNN is
 the numpy façade: same layout rule, copies by value, a clear parameters() error."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Parity with PyTorch nn4n 1.1.1: same weights and inputs give the same
 outputs and hidden states (float32, within 1e-5), and our BPTT gradients of
 every RNNLoss term match torch autograd within 1e-4 relative."""

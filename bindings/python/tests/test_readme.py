@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The README's first training example (bindings/python/README.md, "A first
 network that learns"), run as written: it must learn (final loss < 10 % of
 the untrained network's, output not constant)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """nn4n's own documentation snippets, run unchanged (our package is also
 called nn4n) or with only the import changed (nn4n ≤ 1.1 scripts:
 ``nn4n.legacy``). Plots go to matplotlib's Agg backend."""

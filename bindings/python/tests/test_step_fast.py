@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Model.step's fast path (issue 21): cached dims, preallocated buffers, raw addresses."""
 
 import numpy as np

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """nn4n.sweep: fault tolerance (kill -9 of a worker), bit-identical runs, resume after SIGINT."""
 
 import glob

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The library's multitask ("multi:<task>,<task>", issue 22): tasks that live
 in Go, with a rule input per task, from Python (C: tests/c/test_abi.c
 test_multitask; MATLAB: test_task.m)."""

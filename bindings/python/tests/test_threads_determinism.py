@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Forward outputs, rates and states do not depend on the thread count.
 
 The benchmark network (ReLU, MultiAreaEI E/I and sparsity masks, Dale

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """nn4n.CTRNN as a torch.nn.Module: parameters, gradients to inputs and
 upstream modules (nn4n_model_backward), copies by value, the layout rule."""
 

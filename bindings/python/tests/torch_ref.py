@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Reference runs of PyTorch nn4n 1.1.1 (run in a subprocess whose PYTHONPATH
 holds that package: it is also called ``nn4n``).
 

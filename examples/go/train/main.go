@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 // Command train trains one of Song et al.'s (2016) tasks with pycog's
 // protocol and settings, printing a progress line per validation:
 //

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+
 //go:build !purego
 
 // Package kernel holds the assembly product kernels of linalg.Packed,
