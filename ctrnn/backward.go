@@ -109,13 +109,7 @@ func (r *batchRunner[T]) inputGrads(gu, gx0 []float64) {
 			}
 			transposeOut(gu[e.first*nt*nI:(e.first+nb)*nt*nI], e.gu, nb, nt, nI)
 		} else if gu != nil {
-			e.aIn = grow(e.aIn, nN*nI)
-			for j := 0; j < nN; j++ {
-				a := e.alpha[j]
-				for c, w := range e.wIn[j*nI : (j+1)*nI] {
-					e.aIn[j*nI+c] = a * w
-				}
-			}
+			e.scaleInputWeights()
 			e.gu = grow(e.gu, nt*nb*nI)
 			linalg.Gemm(false, false, nt*nb, nI, nN, 1, e.d, nN, e.aIn, nI, 0, e.gu, nI)
 			if e.inputOn {

@@ -24,16 +24,7 @@ func (e *engine[T]) backSegments(g *ObjectiveGrad, omega bool) {
 	at := func(s []float64, c int) []float64 { return s[e.first*nt*c : (e.first+nb)*nt*c] }
 	e.ga = grow(e.ga, nt*nb*nO)
 	transposeIn(e.ga, at(g.Outputs, nO), nb, nt, nO)
-	if e.head != LinearHead {
-		headBackward(e.head, e.y, e.ga, e.ga, nO)
-	}
-	if g.Logits != nil {
-		e.gl = grow(e.gl, nt*nb*nO)
-		transposeIn(e.gl, at(g.Logits, nO), nb, nt, nO)
-		for i, v := range e.gl {
-			e.ga[i] += v
-		}
-	}
+	e.throughHead(g)
 	clear(e.gBOut)
 	for s := 0; s < nt*nb; s++ {
 		for k, v := range e.ga[s*nO : (s+1)*nO] {
@@ -58,13 +49,7 @@ func (e *engine[T]) backSegments(g *ObjectiveGrad, omega bool) {
 	// δu_t = (α⊙δx_t)·W_in, before the input model's rectification
 	// (inputGrads applies it): δx is not kept past its segment.
 	if nI > 0 {
-		e.aIn = grow(e.aIn, nN*nI)
-		for j := 0; j < nN; j++ {
-			a := e.alpha[j]
-			for c, w := range e.wIn[j*nI : (j+1)*nI] {
-				e.aIn[j*nI+c] = a * w
-			}
-		}
+		e.scaleInputWeights()
 		e.gu = grow(e.gu, nt*nb*nI)
 	}
 	e.omegaSum, e.omegaCount = 0, 0

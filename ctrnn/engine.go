@@ -399,6 +399,35 @@ func (e *engine[T]) advance(t, last int) {
 	}
 }
 
+// throughHead turns e.ga, the outputs' gradient of every step and trial in
+// the engine's layout, into dL/da: ga ← J_gᵀ·ga, plus the logits' gradient.
+func (e *engine[T]) throughHead(g *ObjectiveGrad) {
+	nb, nt, nO := e.nB, e.nT, e.nO
+	if e.head != LinearHead {
+		headBackward(e.head, e.y, e.ga, e.ga, nO)
+	}
+	if g.Logits != nil {
+		e.gl = grow(e.gl, nt*nb*nO)
+		transposeIn(e.gl, g.Logits[e.first*nt*nO:(e.first+nb)*nt*nO], nb, nt, nO)
+		for i, v := range e.gl {
+			e.ga[i] += v
+		}
+	}
+}
+
+// scaleInputWeights sets e.aIn to α⊙W_in (row j scaled by α_j), the input
+// weights as the update applies them.
+func (e *engine[T]) scaleInputWeights() {
+	nN, nI := e.nN, e.nI
+	e.aIn = grow(e.aIn, nN*nI)
+	for j := 0; j < nN; j++ {
+		a := e.alpha[j]
+		for c, w := range e.wIn[j*nI : (j+1)*nI] {
+			e.aIn[j*nI+c] = a * w
+		}
+	}
+}
+
 // backSteps runs backpropagation through time down to δx for every step,
 // from the objective's gradients (batch-first, whole batch) of this
 // worker's trials. With omega, it also computes Ω's terms and coefficients.
@@ -421,17 +450,7 @@ func (e *engine[T]) backSteps(g *ObjectiveGrad, omega bool) {
 		e.gx = e.gxBuf
 		transposeIn(e.gx, at(g.States, nN), nb, nt, nN)
 	}
-	// Through the head: ga ← J_gᵀ·ga (+ dL/da).
-	if e.head != LinearHead {
-		headBackward(e.head, e.y, e.ga, e.ga, nO)
-	}
-	if g.Logits != nil {
-		e.gl = grow(e.gl, nt*nb*nO)
-		transposeIn(e.gl, at(g.Logits, nO), nb, nt, nO)
-		for i, v := range e.gl {
-			e.ga[i] += v
-		}
-	}
+	e.throughHead(g)
 	// Readout gradients, and dL/dr += ga·W_out for all steps at once.
 	linalg.Gemm(true, false, nO, nN, nt*nb, 1, e.ga, nO, e.r[bn:], nN, 0, e.gWOut, nN)
 	clear(e.gBOut)
