@@ -2,6 +2,7 @@
 the per-run overhead of the Dask path against a plain in-process loop.
 
     .venv/bin/python bench/sweep_bench.py [--runs 4] [--trials 200000] [--repeat 3] [--json FILE]
+                                          [--max-load L --wait SECONDS]
 
 Each run trains rdm_dense (30 units, SGD at lr 1e-6 with no patience limit, so
 that it does not stop early) for --trials trials, with one library thread
@@ -52,10 +53,13 @@ def measure(name, s, workers):
         wall = time.perf_counter() - t
         load1 = os.getloadavg()[0]
         assert len(df) == len(s.configs()) and (df["status"] == "ok").all(), df
-        return {"name": name, "workers": workers or 1, "wall": wall, "cluster_start": start,
-                "run_mean": float(df["seconds"].mean()), "cpu_sum": float(df["cpu_seconds"].sum()),
-                "core_share": float(df["cpu_seconds"].sum()) / ((workers or 1) * wall),
-                "load": [load0, load1]}
+        w = workers or 1
+        run_wall, run_cpu = float(df["seconds"].sum()), float(df["cpu_seconds"].sum())
+        return {"name": name, "workers": w, "runs": len(df), "wall": wall, "cluster_start": start,
+                "run_mean": run_wall / len(df), "cpu_mean": run_cpu / len(df),
+                # time the workers spent outside runs (scheduling, results, imbalance), per run
+                "outside_per_run": (wall - run_wall / w) / len(df),
+                "core_share": run_cpu / (w * wall), "load": [load0, load1]}
     finally:
         if client is not None:
             client.close()
@@ -70,6 +74,9 @@ def main():
     ap.add_argument("--trials", type=int, default=200000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", help="write every measurement to this file")
+    ap.add_argument("--max-load", type=float, default=0,
+                    help="before each measurement wait until the 1-min load average is at most this (0: no wait)")
+    ap.add_argument("--wait", type=float, default=1800, help="longest total wait for --max-load, seconds")
     a = ap.parse_args()
     s = study(a.runs, a.trials)
     import pandas  # noqa: F401  (imported once here, not inside the first measurement)
@@ -78,22 +85,36 @@ def main():
     res = {n: [] for n, _ in ways}
     for rep in range(a.repeat):
         for n, w in (ways if rep % 2 == 0 else ways[::-1]):
+            waited = 0.0
+            while a.max_load and os.getloadavg()[0] > a.max_load and a.wait > 0:
+                time.sleep(5)
+                waited += 5
+                a.wait -= 5
+            if waited:
+                print(f"(waited {waited:.0f} s for load <= {a.max_load}: now {os.getloadavg()[0]:.2f})", flush=True)
             m = measure(n, s, w)
             res[n].append(m)
             print(f"rep {rep} {n:6s} wall {m['wall']:7.2f} s  mean run {m['run_mean']:6.2f} s  "
                   f"core share {m['core_share']:.2f}  cluster start {m['cluster_start']:.2f} s  "
                   f"load {m['load'][0]:.2f}->{m['load'][1]:.2f}", flush=True)
-    med = {n: statistics.median(m["wall"] for m in v) for n, v in res.items()}
-    best = {n: min(m["wall"] for m in v) for n, v in res.items()}
-    print(f"\nruns={a.runs} trials={a.trials} repeat={a.repeat} cores={os.cpu_count()}")
+    def med(n, k):
+        return statistics.median(m[k] for m in res[n])
+    print(f"\nruns={a.runs} trials={a.trials} repeat={a.repeat} cores={os.cpu_count()} (medians over repetitions)")
+    print("way     wall (s)  min wall  run wall  run CPU  outside runs/run  core share")
     for n, _ in ways:
-        print(f"{n:6s} median {med[n]:7.2f} s  min {best[n]:7.2f} s  "
-              f"core share median {statistics.median(m['core_share'] for m in res[n]):.2f}")
-    ov = lambda t1, t0: 100 * (t1 - t0) / t0  # noqa: E731
-    print(f"Dask 1 worker vs loop: median {ov(med['dask1'], med['loop']):+.1f} % "
-          f"({(med['dask1'] - med['loop']) / a.runs:+.2f} s per run), "
-          f"min {ov(best['dask1'], best['loop']):+.1f} %")
-    print(f"2 workers vs 1: median {med['dask1'] / med['dask2']:.2f}x, min {best['dask1'] / best['dask2']:.2f}x")
+        print(f"{n:6s} {med(n, 'wall'):9.2f} {min(m['wall'] for m in res[n]):9.2f} {med(n, 'run_mean'):9.2f} "
+              f"{med(n, 'cpu_mean'):8.2f} {med(n, 'outside_per_run'):13.3f}    {med(n, 'core_share'):8.2f}")
+    t0, t1, t2 = med("loop", "wall"), med("dask1", "wall"), med("dask2", "wall")
+    print(f"Dask 1 worker vs loop, wall: {100 * (t1 - t0) / t0:+.1f} % ({(t1 - t0) / a.runs:+.2f} s per run)")
+    extra = med("dask1", "outside_per_run") - med("loop", "outside_per_run")
+    print(f"Dask 1 worker vs loop, time outside runs: {extra:+.3f} s per run "
+          f"= {100 * extra / med('loop', 'cpu_mean'):+.2f} % of a run's CPU time; "
+          f"run CPU time {100 * (med('dask1', 'cpu_mean') / med('loop', 'cpu_mean') - 1):+.1f} %")
+    print(f"2 workers vs 1, wall: {t1 / t2:.2f}x (min walls {min(m['wall'] for m in res['dask1']) / min(m['wall'] for m in res['dask2']):.2f}x)")
+    c1, c2 = med("dask1", "cpu_mean"), med("dask2", "cpu_mean")
+    o1, o2 = med("dask1", "outside_per_run"), med("dask2", "outside_per_run")
+    print(f"2 workers vs 1, from CPU time (each worker on a core of its own; not a wall measurement): "
+          f"{(c1 + o1) / (c2 / 2 + o2):.2f}x (run CPU time with 2 workers {100 * (c2 / c1 - 1):+.1f} %)")
     print(f"cluster start (not in the walls): median "
           f"{statistics.median(m['cluster_start'] for v in (res['dask1'], res['dask2']) for m in v):.2f} s")
     if a.json:

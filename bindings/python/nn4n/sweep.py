@@ -366,6 +366,8 @@ def _build(cfg):
     else:
         n_hid = int(m.pop("n_hid"))
         model = nn4n.Model(n_in, n_hid, n_out, precision=precision, seed=seed, **m)
+    if {"init", "spectral_radius", "balance"} & set(m):  # settings that act at the next reinitialize
+        model.reinitialize()
     obj = opt = None
     if cfg.get("objective"):
         o = dict(cfg["objective"])

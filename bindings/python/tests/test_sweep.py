@@ -167,3 +167,22 @@ def test_psychometric_groups_per_condition(tmp_path):
 def model_ms(task):
     import nn4n
     return nn4n.Model(int(task.get("inputs")), 12, int(task.get("outputs")), seed=1)
+
+
+def test_slurm_example_renders_single_core_job_script():
+    """The documented SLURM example builds its cluster and job script here (nothing is submitted:
+    there is no SLURM on this machine)."""
+    pytest.importorskip("dask_jobqueue")
+    import importlib.util
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "examples", "python", "sweep_slurm.py")
+    spec = importlib.util.spec_from_file_location("sweep_slurm", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    cluster = mod.make_cluster(queue="q1", walltime="01:00:00")
+    try:
+        script = cluster.job_script()
+    finally:
+        cluster.close()
+    assert "#SBATCH --cpus-per-task=1" in script and "#SBATCH -p q1" in script and "#SBATCH -t 01:00:00" in script
+    assert "--nthreads 1" in script and "--nworkers" not in script  # one single-threaded worker per job
+    assert sys.executable in script
