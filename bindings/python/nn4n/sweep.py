@@ -608,6 +608,7 @@ def plot(results_dir, metric="best_perf", out=None):
     ttc = ok["trials_to_criterion"].dropna().values if "trials_to_criterion" in ok else []
     if len(ttc):
         ax.hist(ttc, bins=min(20, max(3, len(ttc))))
+    ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
     ax.set_xlabel("trials to criterion")
     ax.set_ylabel("runs")
     ax.set_title(f"{len(ttc)} of {len(ok)} runs reached criterion", fontsize=9)
