@@ -39,7 +39,8 @@ import uuid
 
 import numpy as np
 
-__all__ = ["Study", "run_one", "run_id", "load_table", "load_record", "plot", "main", "DEFAULT_BASE"]
+__all__ = ["Study", "run_one", "run_id", "load_table", "load_record", "load_psychometric", "plot",
+           "plot_psychometric", "psychometric", "psychometric_conditions", "main", "DEFAULT_BASE"]
 
 #: DEFAULT_BASE is the base configuration every study starts from; a
 #: study's ``base`` overrides it section by section.
@@ -51,6 +52,9 @@ DEFAULT_BASE = {
     "optimizer": None,        # None: the trainer's default; or {"kind": "sgd"|"adam", settings}
     "trainer": {"valid_every": 200, "n_validation": 50, "max_trials": 2000},
     "threads": 1,             # library threads inside one run (one per worker process)
+    # the trained model's psychometric curves (see psychometric()): trials per condition
+    # (0: none), seed of the trials and of the model's noise, pycog's analysis timing (0/1)
+    "psychometric": {"trials": 100, "seed": 7, "test": 1},
 }
 
 SECTIONS = ("task", "structure", "model", "objective", "optimizer", "trainer")
@@ -363,6 +367,8 @@ def _build(cfg):
     else:
         n_hid = int(m.pop("n_hid"))
         model = nn4n.Model(n_in, n_hid, n_out, precision=precision, seed=seed, **m)
+    if {"init", "spectral_radius", "balance"} & set(m):  # settings that act at the next reinitialize
+        model.reinitialize()
     obj = opt = None
     if cfg.get("objective"):
         o = dict(cfg["objective"])
@@ -371,6 +377,82 @@ def _build(cfg):
         o = dict(cfg["optimizer"])
         opt = nn4n.Optimizer(o.pop("kind", "adam"), **o)
     return task, model, obj, opt
+
+
+#: PSYCHOMETRIC_GROUPS names, per task, the condition column that splits its
+#: psychometric curves and the names of its values (one curve per value).
+PSYCHOMETRIC_GROUPS = {
+    "mante": ("context", {1: "motion", 2: "colour"}),
+    "mante_areas": ("context", {1: "motion", 2: "colour"}),
+    "multisensory": ("modality", {1: "visual", 2: "auditory", 3: "multisensory"}),
+}
+
+
+def psychometric_conditions(task, trials=100, seed=7):
+    """psychometric_conditions returns the held-out condition table (rows of
+    :attr:`nn4n.tasks.Task.CONDITION_COLUMNS`) of a psychometric analysis:
+    every non-catch condition of the task's validation set ``trials`` times,
+    and for the rdm tasks also 0 % coherence (not a training condition)."""
+    n_cond = int(task.get("n_conditions"))
+    cond = task.sample(n_cond, "validation", seed=seed)["conditions"]
+    col = {c: k for k, c in enumerate(task.CONDITION_COLUMNS)}
+    cond = cond[cond[:, col["catch"]] == 0]
+    if task.name.startswith("rdm") and not (cond[:, col["coherence"]] == 0).any():
+        zero = np.zeros((1, cond.shape[1]))
+        zero[0, col["sign"]] = 1
+        cond = np.vstack([zero, cond])
+    cond[:, col["choice"]] = cond[:, col["steps"]] = 0  # set by the task
+    return np.repeat(cond, int(trials), axis=0)
+
+
+def psychometric(task, model, settings=None):
+    """psychometric returns the psychometric curves of ``model`` on held-out
+    trials of ``task``: {group: {"x", "n", "k", "fit"}} with P(choice 0) =
+    k/n at each stimulus x (signed coherence in %, or frequency; see
+    :meth:`nn4n.tasks.Task.psychometric`) and the maximum-likelihood
+    cumulative-Gaussian fit (mu, sigma, standard errors; None when the
+    choices separate perfectly or fall with the stimulus).
+
+    The trials are :func:`psychometric_conditions` (``settings["trials"]``
+    per condition, default 100; 0: no analysis) with pycog's analysis timing
+    (``settings["test"]``, default 1), drawn with ``settings["seed"]``, which
+    also seeds the model's noise: a run's curves are reproducible. The
+    model's noise settings are those it was trained with. mante's trials
+    are split by context and multisensory's by modality
+    (PSYCHOMETRIC_GROUPS); other tasks have one group, "all". Returns None
+    for sinewave (no choices) or ``trials = 0``.
+    """
+    from .errors import NumericError
+    settings = {**DEFAULT_BASE["psychometric"], **(settings or {})}
+    unknown = set(settings) - set(DEFAULT_BASE["psychometric"])
+    if unknown:
+        raise ValueError(f"psychometric: unknown settings {sorted(unknown)} "
+                         f"(known: {sorted(DEFAULT_BASE['psychometric'])})")
+    trials, seed = int(settings["trials"]), int(settings["seed"])
+    if task.name == "sinewave" or trials <= 0:
+        return None
+    task.set("test", float(settings["test"]))
+    cond = psychometric_conditions(task, trials, seed)
+    col = {c: k for k, c in enumerate(task.CONDITION_COLUMNS)}
+    if task.name in PSYCHOMETRIC_GROUPS:
+        key, names = PSYCHOMETRIC_GROUPS[task.name]
+        groups = [(names[v], cond[:, col[key]] == v) for v in sorted(names)]
+    else:
+        groups = [("all", np.ones(len(cond), bool))]
+    out = {}
+    for g, rows in groups:
+        if not rows.any():
+            continue
+        b = task.sample_conditions(cond[rows], seed=seed)
+        model.set("seed", seed)
+        y = model.forward(b["input"], rates=False)[0]
+        try:
+            c = task.psychometric(y, choice=0, fit=True)
+        except NumericError:
+            c = task.psychometric(y, choice=0, fit=False)
+            c["fit"] = None
+        out[g] = {"x": c["x"].tolist(), "n": c["n"].tolist(), "k": c["k"].tolist(), "fit": c["fit"]}
+    return out
 
 
 def run_one(config, results_dir=None):
@@ -395,7 +477,7 @@ def run_one(config, results_dir=None):
         with open(os.path.join(tmp, "config.json"), "w") as f:
             json.dump(config, f, indent=1, sort_keys=True)
     metrics = {"run_id": rid, "seed": config["seed"], "host": os.uname().nodename, "pid": os.getpid()}
-    t0 = time.time()
+    t0, c0 = time.time(), time.process_time()
     try:
         nn4n.set_num_threads(int(config.get("threads", 1)))
         task, model, obj, opt = _build(config)
@@ -413,12 +495,22 @@ def run_one(config, results_dir=None):
                        best_loss=float(tr.get("best_loss")) if len(hist) else float("nan"),
                        trials_to_criterion=trials if converged else None)
         if tmp is not None:
-            model.save(os.path.join(tmp, "model.npz"))
+            model.save(os.path.join(tmp, "model.npz"))  # before psychometric() reseeds the model
+        psy = psychometric(task, model, config.get("psychometric"))
+        for g, c in (psy or {}).items():
+            fit = c.get("fit") or {}
+            sfx = "" if g == "all" else f"_{g}"
+            metrics[f"psy_mu{sfx}"], metrics[f"psy_sigma{sfx}"] = fit.get("mu"), fit.get("sigma")
+        if tmp is not None:
+            if psy is not None:
+                with open(os.path.join(tmp, "psychometric.json"), "w") as f:
+                    json.dump(_plain(psy), f, indent=1)
             np.savetxt(os.path.join(tmp, "history.csv"), hist, delimiter=",",
                        header=",".join(HISTORY_COLUMNS), comments="")
     except Exception as e:  # recorded, and the study goes on
         metrics.update(status="failed", error=f"{type(e).__name__}: {e}", traceback=traceback.format_exc())
     metrics["seconds"] = time.time() - t0
+    metrics["cpu_seconds"] = time.process_time() - c0  # this process's CPU time (all its threads)
     if tmp is not None:
         _atomic_write(os.path.join(tmp, "metrics.json"), json.dumps(_plain(metrics), indent=1))
         _commit(results_dir, rid, tmp)
@@ -517,11 +609,105 @@ def plot(results_dir, metric="best_perf", out=None):
     ttc = ok["trials_to_criterion"].dropna().values if "trials_to_criterion" in ok else []
     if len(ttc):
         ax.hist(ttc, bins=min(20, max(3, len(ttc))))
+    ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
     ax.set_xlabel("trials to criterion")
     ax.set_ylabel("runs")
     ax.set_title(f"{len(ttc)} of {len(ok)} runs reached criterion", fontsize=9)
     fig.tight_layout()
     out = out or os.path.join(results_dir, "sweep.png")
+    fig.savefig(out, dpi=100)
+    plt.close(fig)
+    return out
+
+
+_PSY_XLABEL = {"multisensory": "event rate (Hz)", "romo": "f1 - f2 (Hz)"}
+
+
+def _swept(results_dir):
+    sp = os.path.join(results_dir, "study.json")
+    if not os.path.exists(sp):
+        return []
+    with open(sp) as f:
+        return json.load(f).get("swept", [])
+
+
+def load_psychometric(results_dir):
+    """load_psychometric returns the psychometric points of every completed
+    run as a long pandas DataFrame: run_id, seed, the swept settings, task,
+    group, x, n, k, p = k/n (one row per run, group and stimulus)."""
+    import pandas as pd
+    results_dir = os.fspath(results_dir)
+    swept = _swept(results_dir)
+    rows = []
+    runs = os.path.join(results_dir, "runs")
+    for rid in sorted(os.listdir(runs)) if os.path.isdir(runs) else []:
+        path = os.path.join(runs, rid, "psychometric.json")
+        if rid.startswith(".") or not _done(results_dir, rid) or not os.path.exists(path):
+            continue
+        with open(os.path.join(runs, rid, "config.json")) as f:
+            cfg = json.load(f)
+        with open(path) as f:
+            psy = json.load(f)
+        head = {"run_id": rid, "seed": cfg["seed"], **{k: _get_path(cfg, k) for k in swept if k != "seed"},
+                "task": cfg["task"]["name"]}
+        for g, c in psy.items():
+            for x, n, k in zip(c["x"], c["n"], c["k"]):
+                rows.append({**head, "group": g, "x": x, "n": n, "k": k, "p": k / n if n else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def plot_psychometric(results_dir, out=None):
+    """plot_psychometric draws the psychometric curves of a study, one panel
+    per task: one curve per search point and condition group (mante's
+    contexts, multisensory's modalities) overlaid, P(choice 0) as the mean ±
+    s.d. over seeds at each stimulus, and the cumulative Gaussian
+    Phi((x - mu)/sigma) at the seeds' mean mu and sigma (runs without a fit
+    left out of it); saves the figure (default results_dir/psychometric.png)
+    and returns its path (None when no run has psychometric data)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    results_dir = os.fspath(results_dir)
+    pts = load_psychometric(results_dir)
+    if not len(pts):
+        return None
+    fits = {}
+    for rid in pts["run_id"].unique():
+        with open(os.path.join(_run_dir(results_dir, rid), "psychometric.json")) as f:
+            for g, c in json.load(f).items():
+                if c.get("fit"):
+                    fits[(rid, g)] = (c["fit"]["mu"], c["fit"]["sigma"])
+    swept = [k for k in _swept(results_dir) if k != "seed" and k in pts and k != "task.name"]
+    tasks = sorted(pts["task"].unique())
+    fig, axes = plt.subplots(1, len(tasks), figsize=(4.8 * len(tasks), 3.6), squeeze=False)
+    styles = ["-", "--", ":", "-."]
+    for ax, name in zip(axes[0], tasks):
+        d = pts[pts["task"] == name]
+        groups = list(dict.fromkeys(d["group"]))
+        keys = swept + ["group"]
+        for j, (label, c) in enumerate(d.groupby(keys, sort=True, dropna=False) if swept else d.groupby("group", sort=False)):
+            label = label if isinstance(label, tuple) else (label,)
+            g = label[-1]
+            per_x = c.groupby("x")["p"]
+            xs, mean, sd = per_x.mean().index.values, per_x.mean().values, per_x.std().fillna(0).values
+            name_l = ", ".join(f"{k.split('.')[-1]}={v}" for k, v in zip(swept, label[:-1]))
+            name_l = (name_l + (f", {g}" if g != "all" else "")).strip(", ") or "all"
+            seeds = c["run_id"].nunique()
+            eb = ax.errorbar(xs, mean, yerr=sd, fmt="o", ms=3.5, capsize=2, label=f"{name_l} ({seeds} seeds)")
+            fs = [fits[(r, g)] for r in c["run_id"].unique() if (r, g) in fits]
+            if fs:
+                mu, sigma = np.mean(fs, axis=0)
+                grid = np.linspace(xs.min(), xs.max(), 200)
+                ax.plot(grid, [0.5 * (1 + math.erf((v - mu) / (sigma * math.sqrt(2)))) for v in grid],
+                        styles[groups.index(g) % len(styles)], color=eb[0].get_color(), lw=1.2)
+        ax.set_ylim(-0.03, 1.03)
+        ax.axhline(0.5, color="0.85", lw=0.8, zorder=0)
+        ax.set_xlabel(_PSY_XLABEL.get(name, "signed coherence (%)"))
+        ax.set_ylabel("P(choose output 0)")
+        ax.set_title(name, fontsize=10)
+        ax.legend(fontsize=7, frameon=False)
+    fig.tight_layout()
+    out = out or os.path.join(results_dir, "psychometric.png")
     fig.savefig(out, dpi=100)
     plt.close(fig)
     return out
@@ -556,6 +742,9 @@ def main(argv=None):
     print(f"nn4n.sweep: ran {len(study.last_ran)}; {len(df)} records ({n_ok} ok) in {results}")
     if a.plot:
         print(f"nn4n.sweep: figure {plot(results, metric=a.plot)}")
+        psy = plot_psychometric(results)
+        if psy:
+            print(f"nn4n.sweep: figure {psy}")
     return 0
 
 

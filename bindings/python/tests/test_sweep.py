@@ -69,6 +69,8 @@ def test_kill_worker_study_completes_identical_to_serial(tmp_path):
             if w1[k].dtype.kind == "f":
                 np.testing.assert_array_equal(w1[k], w2[k], err_msg=k)
         np.testing.assert_array_equal(h1[:, :6], h2[:, :6])  # column 6 is wall time
+        p1, p2 = (open(d / "runs" / rid / "psychometric.json").read() for d in (res, serial))
+        assert p1 == p2
     # re-running does no new run
     again = study.run(res, progress=False, n_workers=1)
     assert study.last_ran == [] and len(again) == 8
@@ -116,3 +118,72 @@ def test_sigint_then_resume_runs_only_missing(tmp_path):
     assert sorted(study.last_ran) == sorted(r for r, _, _ in study.configs() if r not in done)
     for r in done:
         assert os.stat(res / "runs" / r / "metrics.json").st_mtime_ns == mtimes[r]
+
+
+def test_psychometric_records_table_and_figure(tmp_path):
+    base = {**BASE, "trainer": {**BASE["trainer"], "max_trials": 2000}, "psychometric": {"trials": 30}}
+    study = sweep.Study(base, grid={"optimizer.lr": [0.01, 0.001]}, seeds=[1, 2], name="p")
+    df = study.run_serial(tmp_path)
+    assert len(df) == 4 and (df["status"] == "ok").all()
+    assert "psy_mu" in df and "psy_sigma" in df
+    pts = sweep.load_psychometric(tmp_path)
+    # 11 stimuli per run: the 10 signed coherences of training and the held-out 0 %
+    assert len(pts) == 4 * 11 and (pts["n"] == 30).all() and set(pts["group"]) == {"all"}
+    assert 0.0 in set(pts["x"]) and sorted(set(pts["x"]))[-1] == 51.2
+    assert set(pts["optimizer.lr"]) == {0.01, 0.001}
+    np.testing.assert_array_equal(pts["p"], pts["k"] / pts["n"])
+    # the curves are those of the saved model: recomputed from model.npz, bit for bit
+    import nn4n
+    for rid, _, cfg in study.configs():
+        task = sweep._build(cfg)[0]
+        model = nn4n.Model.load(tmp_path / "runs" / rid / "model.npz")
+        again = sweep.psychometric(task, model, cfg["psychometric"])
+        mine = pts[pts["run_id"] == rid].sort_values("x")
+        np.testing.assert_array_equal(mine["k"].values, again["all"]["k"])
+        np.testing.assert_array_equal(mine["x"].values, again["all"]["x"])
+    png = sweep.plot_psychometric(tmp_path)
+    assert png == str(tmp_path / "psychometric.png")
+    with open(png, "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    import matplotlib.image
+    assert matplotlib.image.imread(png).shape[:2] == (360, 480)
+
+
+def test_psychometric_groups_per_condition(tmp_path):
+    import nn4n
+    cfg = sweep.Study({"task": {"name": "mante"}, "structure": {"n_hid": 20}}, seeds=[3]).configs()[0][2]
+    task, model, _, _ = sweep._build(cfg)
+    psy = sweep.psychometric(task, model, {"trials": 4})
+    assert sorted(psy) == ["colour", "motion"]
+    for c in psy.values():  # 36 conditions per context, 6 signed coherences of the cued modality
+        assert len(c["x"]) == 6 and sum(c["n"]) == 36 * 4
+    task = nn4n.tasks.Task("multisensory")
+    assert sorted(sweep.psychometric(task, model_ms(task), {"trials": 2})) == ["auditory", "multisensory", "visual"]
+    assert sweep.psychometric(nn4n.tasks.Task("sinewave"), nn4n.Model(0, 10, 1), None) is None
+    assert sweep.psychometric(task, model_ms(task), {"trials": 0}) is None
+    with pytest.raises(ValueError, match="unknown settings"):
+        sweep.psychometric(task, model_ms(task), {"trails": 3})
+
+
+def model_ms(task):
+    import nn4n
+    return nn4n.Model(int(task.get("inputs")), 12, int(task.get("outputs")), seed=1)
+
+
+def test_slurm_example_renders_single_core_job_script():
+    """The documented SLURM example builds its cluster and job script here (nothing is submitted:
+    there is no SLURM on this machine)."""
+    pytest.importorskip("dask_jobqueue")
+    import importlib.util
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "examples", "python", "sweep_slurm.py")
+    spec = importlib.util.spec_from_file_location("sweep_slurm", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    cluster = mod.make_cluster(queue="q1", walltime="01:00:00")
+    try:
+        script = cluster.job_script()
+    finally:
+        cluster.close()
+    assert "#SBATCH --cpus-per-task=1" in script and "#SBATCH -p q1" in script and "#SBATCH -t 01:00:00" in script
+    assert "--nthreads 1" in script and "--nworkers" not in script  # one single-threaded worker per job
+    assert sys.executable in script
