@@ -121,7 +121,10 @@ classdef CTRNN < nn4n.internal.Object
                 error('nn4n:invalidArgument', 'nn4n.CTRNN: give the dimensions [I N O] or a structure');
             end
             if isa(spec, 'nn4n.internal.HandleWrap')
-                obj.Handle = spec.Handle;   % nn4n.CTRNN.load
+                obj.Handle = spec.Handle;   % nn4n.CTRNN.load, loadobj
+                if obj.Handle ~= 0
+                    obj.Dims = obj.dims;
+                end
                 return
             end
             [opts, order] = nn4n.internal.parseOptions(varargin, 'nn4n.CTRNN');
@@ -159,6 +162,9 @@ classdef CTRNN < nn4n.internal.Object
                     int64(spec(3)), prec, seed, uint64(0));
             end
             obj.Handle = h;
+            % Known from the start, so that reading dims changes nothing
+            % (Octave's save converts an object twice and needs both equal).
+            obj.Dims = obj.dims;
             obj.configure(opts);
         end
 
@@ -421,7 +427,7 @@ classdef CTRNN < nn4n.internal.Object
             % train's updates in chunks of at most chunk, with the progress
             % display of the 'progress' setting; a cancelled waitbar stops
             % after the chunk running.
-            prog = nn4n.internal.Progress(setting, 'train', n);
+            prog = nn4n.internal.Progress(setting, 'train', n, 'updates');
             closer = onCleanup(@() prog.close());
             detail = @() obj.lossText();
             done = 0;

@@ -1,8 +1,9 @@
 classdef Progress < handle
     %PROGRESS The progress display of net.train and nn4n.Trainer/run (internal).
     %
-    %   p = nn4n.internal.Progress(setting, title, total) prepares a display
-    %   of a run of total steps (updates or validations; 0 = unknown).
+    %   p = nn4n.internal.Progress(setting, title, total, unit) prepares a
+    %   display of a run of total steps (unit: 'updates', 'trials'; total 0 =
+    %   unknown).
     %   setting is the 'progress' option:
     %     'auto' (default)  nothing for the first 2 s of the run, then as for true,
     %                       so short calls and tight loops print nothing
@@ -34,6 +35,7 @@ classdef Progress < handle
     end
     properties (Access = private)
         Title = '';
+        Unit = '';
         Total = 0;
         Delay = 0;        % seconds before anything is shown
         Start = [];       % tic of the start
@@ -47,8 +49,9 @@ classdef Progress < handle
     end
 
     methods
-        function obj = Progress(setting, title, total)
+        function obj = Progress(setting, title, total, unit)
             obj.Title = title;
+            obj.Unit = unit;
             obj.Total = total;
             obj.Start = tic;
             [obj.Mode, auto] = nn4n.internal.Progress.resolve(setting);
@@ -110,9 +113,10 @@ classdef Progress < handle
                 detail = detail();
             end
             if obj.Total > 0
-                head = sprintf('%s: %d/%d (%3.0f %%)', obj.Title, done, obj.Total, 100 * done / obj.Total);
+                head = sprintf('%s: %d/%d %s (%.0f %%)', obj.Title, done, obj.Total, obj.Unit, ...
+                    100 * done / obj.Total);
             else
-                head = sprintf('%s: %d', obj.Title, done);
+                head = sprintf('%s: %d %s', obj.Title, done, obj.Unit);
             end
             if ~isempty(detail)
                 head = [head ', ' detail];
@@ -141,7 +145,7 @@ classdef Progress < handle
                     if obj.Total > 0
                         frac = min(done / obj.Total, 1);
                     end
-                    msg = sprintf('%d/%d', done, obj.Total);
+                    msg = sprintf('%d/%d %s', done, obj.Total, obj.Unit);
                     if isa(detail, 'function_handle')
                         detail = detail();
                     end
