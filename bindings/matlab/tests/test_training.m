@@ -75,7 +75,9 @@ for k = 1:numel(steps)
         b.loss(u, tg, 'lambda2_r', 10);   % must not use the freed one
     end
 end
-expectTrue(fast >= 8, 'the fast path was taken (%d of %d calls had it ready)', fast, numel(steps));
+% The fast path calls the MEX gateway directly: none with calllib.
+expectTrue(fast >= 8 || ~nn4n.internal.call(), 'the fast path was taken (%d of %d calls had it ready)', ...
+    fast, numel(steps));
 expectTrue(isempty(privateField(b, 'TrainCache')), 'options as a structure never take the fast path');
 end
 
@@ -87,7 +89,7 @@ net = nn4n.CTRNN([2 12 1], 'seed', 7);
 for k = 1:2
     net.train(u, tg, 'mask', mask, 'lr', 0.01);
 end
-expectTrue(~isempty(privateField(net, 'TrainCache')), 'fast path ready');
+expectTrue(~isempty(privateField(net, 'TrainCache')) || ~nn4n.internal.call(), 'fast path ready');
 expectError(@() net.train(u(1, :, :), tg, 'mask', mask, 'lr', 0.01), 'nn4n:shape');
 expectError(@() net.train(u, tg(:, 1:end-1, :), 'mask', mask, 'lr', 0.01), 'nn4n:shape');
 expectError(@() net.train(u, tg, 'mask', mask(:, :, 1:end-1), 'lr', 0.01), 'nn4n:shape');

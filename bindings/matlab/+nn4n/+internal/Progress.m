@@ -50,6 +50,7 @@ classdef Progress < handle
 
     methods
         function obj = Progress(setting, title, total, unit)
+            %PROGRESS A display: nn4n.internal.Progress(setting, title, total, unit).
             obj.Title = title;
             obj.Unit = unit;
             obj.Total = total;
@@ -99,6 +100,7 @@ classdef Progress < handle
         end
 
         function delete(obj)
+            %DELETE Closes the waitbar with the display.
             try
                 obj.close();
             catch
@@ -109,6 +111,7 @@ classdef Progress < handle
 
     methods (Access = private)
         function showText(obj, done, detail, t)
+            % One line: 'train: 10/30 updates (33 %), loss 0.1, 0.2 s elapsed'.
             if isa(detail, 'function_handle')
                 detail = detail();
             end
@@ -127,6 +130,7 @@ classdef Progress < handle
         end
 
         function stop = showBar(obj, done, detail, t)
+            % Opens or redraws the waitbar; true once cancelled.
             if isempty(obj.Bar)
                 if obj.Shown
                     stop = obj.Cancelled;   % closed by the user: stay closed
@@ -161,6 +165,7 @@ classdef Progress < handle
         end
 
         function openBar(obj)
+            % A waitbar with a Cancel button.
             % The Cancel button and the close box both only raise a flag,
             % read between chunks; the bar is deleted by close().
             cancel = @(src, varargin) setappdata(ancestor(src, 'figure'), 'nn4n_cancel', true);
