@@ -319,26 +319,69 @@ classdef CTRNN < nn4n.internal.Object
             % and this path makes about 30 of them where the full one made
             % ~400. Anything else takes the full path.
             c = obj.TrainCache;
-            if ~isempty(c) && numel(varargin) == c.nargs
-                x = [varargin{c.inum}];
-                su = size(u);
-                sy = size(target);
-                if all(strcmp(varargin(c.ichar), c.vchar)) && (isnumeric(x) || islogical(x)) ...
-                        && numel(x) == c.nnum && all(x == c.vnum) && isa(u, 'double') && isa(target, 'double') && isreal(u) ...
-                        && isreal(target) && numel(su) <= 3 && numel(sy) == numel(su) && su(1) == c.I ...
-                        && sy(1) == c.O && all(sy(2:end) == su(2:end)) && numel(u) > 0 && numel(target) > 0
-                    mask = [];
-                    if c.imask > 0
-                        mask = varargin{c.imask};
-                        if ~isempty(mask) && ~(isa(mask, 'double') && isreal(mask) && ndims(mask) == numel(sy) ...
-                                && all(size(mask) == sy))
-                            c = [];   % the full path says what is wrong
+            if ~isempty(c)
+                % One cs-list assignment: a struct field read costs ~2 us in
+                % Octave, twenty of them more than this whole statement.
+                [nargs, inum, ichar, vchar, vnum, I, O, imask, oneCall, h, oh, ph, n64, nterms, fields, ...
+                    total, values, zero, n, chunk, setting] = c{:};
+                fast = false;
+                if numel(varargin) == nargs
+                    x = [varargin{inum}];
+                    su = size(u);
+                    sy = size(target);
+                    fast = all(strcmp(varargin(ichar), vchar)) && (isnumeric(x) || islogical(x)) ...
+                        && numel(x) == numel(vnum) && all(x == vnum) && isa(u, 'double') ...
+                        && isa(target, 'double') && isreal(u) && isreal(target) && numel(su) <= 3 ...
+                        && numel(sy) == numel(su) && all(su) && su(1) == I && all(sy == [O su(2:end)]);
+                end
+                mask = [];
+                if fast && imask > 0
+                    mask = varargin{imask};
+                    fast = isempty(mask) || (isa(mask, 'double') && isreal(mask) && ndims(mask) == numel(sy) ...
+                        && all(size(mask) == sy));   % else the full path says what is wrong
+                end
+                if fast
+                    B = 1;
+                    if numel(su) == 3
+                        B = su(3);
+                    end
+                    if oneCall
+                        [st, ~, ~, ~, ~, did] = nn4n.internal.nn4n_mex('nn4n_model_train', h, oh, ph, u, ...
+                            int64(numel(u)), target, int64(numel(target)), mask, int64(numel(mask)), [], ...
+                            zero, int64(B), int64(su(2)), n64, zero);
+                        if st ~= 0
+                            nn4n.internal.raise(double(st), 'nn4n_model_train');
+                        end
+                        done = double(did);
+                    else
+                        a = {u, int64(numel(u)), target, int64(numel(target)), mask, int64(numel(mask)), [], ...
+                            zero, int64(B), int64(su(2))};
+                        done = obj.trainChunks(h, oh, ph, a, n, chunk, setting);
+                    end
+                    % The term names of this objective's train calls are known.
+                    [st, ~, values, count] = nn4n.internal.nn4n_mex('nn4n_model_terms', h, '', zero, ...
+                        values, int64(numel(values)), zero);
+                    if st ~= 0
+                        nn4n.internal.raise(double(st), 'nn4n_model_terms');
+                    end
+                    if count == nterms
+                        info = struct('updates', done, 'loss', values(total), 'terms', ...
+                            cell2struct(num2cell(values(1:nterms)), fields, 1));
+                    else
+                        t = obj.terms();
+                        info = struct('updates', done, 'loss', NaN, 'terms', t);
+                        if isfield(t, 'total')
+                            info.loss = t.total;
                         end
                     end
-                    if ~isempty(c)
-                        info = obj.trainFast(c, u, target, mask, su);
-                        return
+                    % The dead-network check (see afterTrain), written out.
+                    since = obj.SinceCheck + done;
+                    if since >= 100
+                        since = 0;
+                        obj.warnIfDead(u, target, done);
                     end
+                    obj.SinceCheck = since;
+                    return
                 end
             end
             [opts, order] = nn4n.internal.parseOptions(varargin, 'train');
@@ -371,45 +414,6 @@ classdef CTRNN < nn4n.internal.Object
                 info.loss = t.total;
             end
             obj.rememberTrain(varargin, h, n, chunk, oh, ph, setting);
-            obj.afterTrain(u, target, done);
-        end
-
-        function info = trainFast(obj, c, u, target, mask, su)
-            % train's fast path (see train): the same work with what c keeps.
-            T = su(2);
-            B = 1;
-            if numel(su) == 3
-                B = su(3);
-            end
-            if c.oneCall
-                [st, ~, ~, ~, ~, did] = nn4n.internal.nn4n_mex('nn4n_model_train', c.h, c.oh, c.ph, ...
-                    u, int64(numel(u)), target, int64(numel(target)), mask, int64(numel(mask)), [], ...
-                    int64(0), int64(B), int64(T), c.n64, int64(0));
-                if st ~= 0
-                    nn4n.internal.raise(double(st), 'nn4n_model_train');
-                end
-                done = double(did);
-            else
-                a = {u, int64(numel(u)), target, int64(numel(target)), mask, int64(numel(mask)), [], ...
-                    int64(0), int64(B), int64(T)};
-                done = obj.trainChunks(c.h, c.oh, c.ph, a, c.n, c.chunk, c.progress);
-            end
-            % The term names of this objective's train calls are known.
-            [st, ~, values, count] = nn4n.internal.nn4n_mex('nn4n_model_terms', c.h, '', int64(0), ...
-                c.values, int64(64), int64(0));
-            if st ~= 0
-                nn4n.internal.raise(double(st), 'nn4n_model_terms');
-            end
-            if count == c.nterms
-                t = cell2struct(num2cell(values(1:c.nterms)), c.fields, 1);
-            else
-                t = obj.terms();
-            end
-            if c.total > 0
-                info = struct('updates', done, 'loss', values(c.total), 'terms', t);
-            else
-                info = struct('updates', done, 'loss', NaN, 'terms', t);
-            end
             obj.afterTrain(u, target, done);
         end
 
@@ -489,15 +493,14 @@ classdef CTRNN < nn4n.internal.Object
             vnum = double([args{inum}]);
             d = obj.dims;
             total = find(strcmp(obj.TermFields, 'total'), 1);
-            if isempty(total)
-                total = 0;
+            if isempty(total) || d(1) == 0 || d(3) == 0
+                return   % the fast path reads the loss and wants [I T B] / [O T B] batches
             end
             oneCall = n <= chunk && ischar(setting) && strcmp(setting, 'auto');
-            obj.TrainCache = struct('nargs', nargs, 'ichar', ichar, 'vchar', {vchar}, 'inum', inum, ...
-                'nnum', numel(inum), 'vnum', vnum, 'imask', imask, 'I', d(1), 'O', d(3), 'h', h, ...
-                'oh', oh, 'ph', ph, 'n', n, 'n64', int64(n), 'chunk', chunk, 'progress', {setting}, ...
-                'oneCall', oneCall, 'nterms', numel(obj.TermFields), 'fields', {obj.TermFields(:)}, ...
-                'total', total, 'values', zeros(64, 1));
+            % The order of train's cs-list assignment.
+            obj.TrainCache = {nargs, inum, ichar, vchar, vnum, d(1), d(3), imask, oneCall, h, oh, ph, ...
+                int64(n), numel(obj.TermFields), obj.TermFields(:), total, zeros(64, 1), int64(0), n, ...
+                chunk, setting};
         end
 
         function warnIfDead(obj, u, target, done)
