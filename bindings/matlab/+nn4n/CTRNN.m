@@ -29,6 +29,11 @@ classdef CTRNN < nn4n.internal.Object
     %   and sign masks from an nn4n.MultiArea, nn4n.MultiAreaEI, nn4n.RandomInput,
     %   nn4n.MultiIO or nn4n.Structure, before the weights are drawn.
     %   net = nn4n.CTRNN.load(file) reads a model saved by net.save(file) (.npz).
+    %   In a MAT file a network is saved by value (saveobj/loadobj): in
+    %   MATLAB save('f.mat', 'net') and load('f.mat') give an equal network
+    %   with a new handle (not run in MATLAB here); in GNU Octave save
+    %   s = saveobj(net) and call net = nn4n.CTRNN.loadobj(s) after load
+    %   (see the help of saveobj).
     %
     %   Shapes. Weights are (post, pre) matrices as in the equations: w_in is
     %   N-by-I, w_rec N-by-N, w_out O-by-N; masks have their weight's size.
@@ -52,7 +57,9 @@ classdef CTRNN < nn4n.internal.Object
     %     n_in n_hid n_out dims                          dimensions (read-only)
     %
     %   Methods: forward, backward, step, train, gradients, loss, save, load (static),
-    %   reinitialize, spectralRadius, terms, cancel, free.
+    %   saveobj, loadobj (static), reinitialize, spectralRadius, terms, cancel, free.
+    %   train shows its progress on long calls (waitbar or text, option
+    %   'progress'; see the help of train).
     %
     %   Errors carry the library's message and an identifier per status:
     %   nn4n:invalidArgument nn4n:nullPointer nn4n:shape nn4n:invalidHandle
