@@ -330,65 +330,69 @@ classdef CTRNN < nn4n.internal.Object
                 % One cs-list assignment: a struct field read costs ~2 us in
                 % Octave, twenty of them more than this whole statement.
                 [nargs, inum, ichar, vchar, vnum, I, O, imask, oneCall, h, oh, ph, n64, nterms, fields, ...
-                    total, values, zero, n, chunk, setting] = c{:};
-                fast = false;
-                if numel(varargin) == nargs
+                    total, values, n, chunk, setting] = c{:};
+                fast = numel(varargin) == nargs;
+                if fast
                     x = [varargin{inum}];
-                    su = size(u);
-                    sy = size(target);
                     fast = all(strcmp(varargin(ichar), vchar)) && (isnumeric(x) || islogical(x)) ...
-                        && numel(x) == numel(vnum) && all(x == vnum) && isa(u, 'double') ...
-                        && isa(target, 'double') && isreal(u) && isreal(target) && numel(su) <= 3 ...
-                        && numel(sy) == numel(su) && all(su) && su(1) == I && all(sy == [O su(2:end)]);
+                        && numel(x) == numel(vnum) && all(x == vnum);
                 end
                 mask = [];
                 if fast && imask > 0
                     mask = varargin{imask};
-                    fast = isempty(mask) || (isa(mask, 'double') && isreal(mask) && ndims(mask) == numel(sy) ...
-                        && all(size(mask) == sy));   % else the full path says what is wrong
                 end
-                if fast
-                    B = 1;
-                    if numel(su) == 3
-                        B = su(3);
-                    end
-                    if oneCall
-                        [st, ~, ~, ~, ~, did] = nn4n.internal.nn4n_mex('nn4n_model_train', h, oh, ph, u, ...
-                            int64(numel(u)), target, int64(numel(target)), mask, int64(numel(mask)), [], ...
-                            zero, int64(B), int64(su(2)), n64, zero);
-                        if st ~= 0
-                            nn4n.internal.raise(double(st), 'nn4n_model_train');
+                if fast && oneCall
+                    % The gateway's '@train' checks the batch ([I T B], [O T B],
+                    % real double), makes the updates and reads the term values
+                    % in one call; st = -1: not such a batch, the full path
+                    % below says what is wrong.
+                    [st, done, values, count] = nn4n.internal.nn4n_mex('@train', h, oh, ph, u, target, ...
+                        mask, I, O, n64, values);
+                    if st == 0
+                        if count == nterms
+                            info = struct('updates', done, 'loss', values(total), 'terms', ...
+                                cell2struct(num2cell(values(1:nterms)), fields, 1));
+                        else
+                            t = obj.terms();
+                            info = struct('updates', done, 'loss', NaN, 'terms', t);
+                            if isfield(t, 'total')
+                                info.loss = t.total;
+                            end
                         end
-                        done = double(did);
-                    else
+                        % The dead-network check (see afterTrain), written out.
+                        since = obj.SinceCheck + done;
+                        if since >= 100
+                            since = 0;
+                            obj.warnIfDead(u, target, done);
+                        end
+                        obj.SinceCheck = since;
+                        return
+                    elseif st ~= -1
+                        nn4n.internal.raise(double(st), 'nn4n_model_train');
+                    end
+                elseif fast
+                    % More than one chunk, or a progress setting: checked here.
+                    su = size(u);
+                    sy = size(target);
+                    if isa(u, 'double') && isa(target, 'double') && isreal(u) && isreal(target) ...
+                            && numel(su) <= 3 && numel(sy) == numel(su) && all(su) && su(1) == I ...
+                            && all(sy == [O su(2:end)]) && (isempty(mask) || (isa(mask, 'double') ...
+                            && isreal(mask) && ndims(mask) == numel(sy) && all(size(mask) == sy)))
+                        B = 1;
+                        if numel(su) == 3
+                            B = su(3);
+                        end
                         a = {u, int64(numel(u)), target, int64(numel(target)), mask, int64(numel(mask)), [], ...
-                            zero, int64(B), int64(su(2))};
+                            int64(0), int64(B), int64(su(2))};
                         done = obj.trainChunks(h, oh, ph, a, n, chunk, setting);
-                    end
-                    % The term names of this objective's train calls are known.
-                    [st, ~, values, count] = nn4n.internal.nn4n_mex('nn4n_model_terms', h, '', zero, ...
-                        values, int64(numel(values)), zero);
-                    if st ~= 0
-                        nn4n.internal.raise(double(st), 'nn4n_model_terms');
-                    end
-                    if count == nterms
-                        info = struct('updates', done, 'loss', values(total), 'terms', ...
-                            cell2struct(num2cell(values(1:nterms)), fields, 1));
-                    else
                         t = obj.terms();
                         info = struct('updates', done, 'loss', NaN, 'terms', t);
                         if isfield(t, 'total')
                             info.loss = t.total;
                         end
+                        obj.afterTrain(u, target, done);
+                        return
                     end
-                    % The dead-network check (see afterTrain), written out.
-                    since = obj.SinceCheck + done;
-                    if since >= 100
-                        since = 0;
-                        obj.warnIfDead(u, target, done);
-                    end
-                    obj.SinceCheck = since;
-                    return
                 end
             end
             [opts, order] = nn4n.internal.parseOptions(varargin, 'train');
@@ -471,7 +475,8 @@ classdef CTRNN < nn4n.internal.Object
             % 'reset', objects or a structure of options are never kept.
             obj.TrainCache = [];
             nargs = numel(args);
-            if mod(nargs, 2) ~= 0 || ~nn4n.internal.call() || numel(obj.TermFields) > 64
+            if mod(nargs, 2) ~= 0 || ~nn4n.internal.call() || numel(obj.TermFields) > 64 ...
+                    || ~nn4n.CTRNN.gatewayTrains()
                 return
             end
             ichar = [];
@@ -506,8 +511,7 @@ classdef CTRNN < nn4n.internal.Object
             oneCall = n <= chunk && ischar(setting) && strcmp(setting, 'auto');
             % The order of train's cs-list assignment.
             obj.TrainCache = {nargs, inum, ichar, vchar, vnum, d(1), d(3), imask, oneCall, h, oh, ph, ...
-                int64(n), numel(obj.TermFields), obj.TermFields(:), total, zeros(64, 1), int64(0), n, ...
-                chunk, setting};
+                int64(n), numel(obj.TermFields), obj.TermFields(:), total, zeros(64, 1), n, chunk, setting};
         end
 
         function warnIfDead(obj, u, target, done)
@@ -1303,6 +1307,20 @@ classdef CTRNN < nn4n.internal.Object
     end
 
     methods (Static, Access = private)
+        function tf = gatewayTrains()
+            % Whether the MEX gateway has the '@train' entry of train's fast
+            % path (a gateway built before it has not: no fast path then).
+            persistent known
+            if isempty(known)
+                try
+                    known = nn4n.internal.nn4n_mex('@train') == 1;
+                catch
+                    known = false;
+                end
+            end
+            tf = known;
+        end
+
         function s = savedStruct(bytes)
             % The struct of saveobj around the bytes of an .npz file.
             s = struct('nn4n', 'CTRNN', 'format', 1, 'version', nn4n.CTRNN.versionText(), ...
