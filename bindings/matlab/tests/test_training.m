@@ -4,7 +4,8 @@ tests = {@trainingReducesTheLoss, @chunksEqualOneCall, @optimizerStateIsKept, ..
     @gradientsAreFiniteDifferences, @backwardIsFiniteDifferences, @backwardChecksItsArguments, ...
     @trainedExtrasHaveGradients, @objectiveKinds, ...
     @labelsForSoftmax, @optimizerObjects, @cancelStopsTheNextTrain, @termsInOneCall, ...
-    @objectiveAndOptimizerAreKept, @fastPathEqualsFullPath, @fastPathChecksAndFollowsChanges};
+    @objectiveAndOptimizerAreKept, @fastPathEqualsFullPath, @fastPathChecksAndFollowsChanges, ...
+    @gatewayTrainEntry};
 end
 
 function termsInOneCall()
@@ -100,6 +101,37 @@ info = net.train(single(u), tg, 'mask', mask, 'lr', 0.01);   % converted by the 
 expectTrue(isfinite(info.loss) && info.updates == 1, 'single input');
 net.free();
 expectError(@() net.train(u, tg, 'mask', mask, 'lr', 0.01), 'nn4n:invalidHandle');
+end
+
+function gatewayTrainEntry()
+% The gateway's '@train' (train's fast path): 1 when probed; st = -1 and
+% nothing trained for a batch that is not [I T B] / [O T B] real double;
+% else the update and the term values, as train and terms give them.
+if ~nn4n.internal.call()
+    skip('the calllib branch has no gateway');
+end
+expectTrue(nn4n.internal.nn4n_mex('@train') == 1, 'probe');
+[u, tg, mask] = task();
+net = nn4n.CTRNN([2 12 1], 'seed', 8);
+ref = nn4n.CTRNN([2 12 1], 'seed', 8);
+ref.train(u, tg, 'mask', mask);   % makes the kept objective and optimizer
+net.train(u, tg, 'mask', mask);
+c = privateField(net, 'TrainCache');
+w = net.w_rec;
+for bad = {{u(1, :, :), tg, mask}, {u, tg(:, 1:end-1, :), mask}, {u, tg, mask(:, :, 1)}, ...
+        {single(u), tg, mask}, {complex(u), tg, mask}, {u, tg, logical(mask)}, {zeros(2, 0, 8), tg, mask}}
+    st = nn4n.internal.nn4n_mex('@train', c{10}, c{11}, c{12}, bad{1}{:}, 2, 1, int64(1), zeros(64, 1));
+    expectTrue(st == -1, 'st %d for a bad batch', st);
+end
+expectTrue(isequal(net.w_rec, w), 'nothing trained');
+[st, done, values, count] = nn4n.internal.nn4n_mex('@train', c{10}, c{11}, c{12}, u, tg, mask, 2, 1, ...
+    int64(1), zeros(64, 1));
+info = ref.train(u, tg, 'mask', mask, 'progress', false);   % the full path
+t = struct2cell(info.terms);
+expectTrue(st == 0 && done == 1 && count == numel(t) && isequal(values(1:count), [t{:}].'), ...
+    'the update and its terms, as the full path gives them');
+expectTrue(isequal(net.w_rec, ref.w_rec), 'the same weights');
+expectError(@() nn4n.internal.nn4n_mex('@train', c{10}), 'nn4n:mex:nargs');
 end
 
 function v = privateField(obj, name)
