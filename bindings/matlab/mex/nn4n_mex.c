@@ -27,6 +27,8 @@
  * The function table (names and argument types) is generated from
  * include/nn4n.h by tools/gen_bindings.py into
  * nn4n_mex_table.h, like the MATLAB prototype file, so both paths agree.
+ * One entry is written by hand and is not in the table: '@train', the fast
+ * path of net.train (see train_entry below).
  *
  * The library contains a Go runtime, which must never be unloaded: the
  * gateway locks itself (mexLock) on first use, and is linked with
