@@ -321,10 +321,11 @@ classdef CTRNN < nn4n.internal.Object
             % A loop of train calls with the same options takes the fast
             % path: the options, the objective, the optimizer and the term
             % names of the last such call are reused (TrainCache, written by
-            % rememberTrain), and only the batch is checked; in Octave each
-            % function call, property read and comparison costs microseconds,
-            % and this path makes about 30 of them where the full one made
-            % ~400. Anything else takes the full path.
+            % rememberTrain), and the gateway's '@train' checks the batch,
+            % trains and reads the term values in one call. In Octave each
+            % function call, property read and comparison costs microseconds
+            % (README, "Speed against Python"). Anything else takes the full
+            % path below.
             c = obj.TrainCache;
             if ~isempty(c)
                 % One cs-list assignment: a struct field read costs ~2 us in
