@@ -29,6 +29,11 @@ classdef CTRNN < nn4n.internal.Object
     %   and sign masks from an nn4n.MultiArea, nn4n.MultiAreaEI, nn4n.RandomInput,
     %   nn4n.MultiIO or nn4n.Structure, before the weights are drawn.
     %   net = nn4n.CTRNN.load(file) reads a model saved by net.save(file) (.npz).
+    %   In a MAT file a network is saved by value (saveobj/loadobj): in
+    %   MATLAB save('f.mat', 'net') and load('f.mat') give an equal network
+    %   with a new handle (not run in MATLAB here); in GNU Octave save
+    %   s = saveobj(net) and call net = nn4n.CTRNN.loadobj(s) after load
+    %   (see the help of saveobj).
     %
     %   Shapes. Weights are (post, pre) matrices as in the equations: w_in is
     %   N-by-I, w_rec N-by-N, w_out O-by-N; masks have their weight's size.
@@ -52,7 +57,9 @@ classdef CTRNN < nn4n.internal.Object
     %     n_in n_hid n_out dims                          dimensions (read-only)
     %
     %   Methods: forward, backward, step, train, gradients, loss, save, load (static),
-    %   reinitialize, spectralRadius, terms, cancel, free.
+    %   saveobj, loadobj (static), reinitialize, spectralRadius, terms, cancel, free.
+    %   train shows its progress on long calls (waitbar or text, option
+    %   'progress'; see the help of train).
     %
     %   Errors carry the library's message and an identifier per status:
     %   nn4n:invalidArgument nn4n:nullPointer nn4n:shape nn4n:invalidHandle
@@ -104,6 +111,11 @@ classdef CTRNN < nn4n.internal.Object
         TermNames = ''; % the library's term names (tab-separated) of the last terms() call ...
         TermFields = {};% ... and their struct field names
         SinceCheck = 0; % updates since train's last dead-network check
+        TrainCache = [];% what a train call with the same options reuses (see train)
+        Pending = [];   % the saveobj struct of a network loadobj could not rebuild
+    end
+    properties (Dependent, Hidden)
+        Saved           % saveobj(net), for Octave's save (see saveobj)
     end
 
     methods
@@ -116,7 +128,10 @@ classdef CTRNN < nn4n.internal.Object
                 error('nn4n:invalidArgument', 'nn4n.CTRNN: give the dimensions [I N O] or a structure');
             end
             if isa(spec, 'nn4n.internal.HandleWrap')
-                obj.Handle = spec.Handle;   % nn4n.CTRNN.load
+                obj.Handle = spec.Handle;   % nn4n.CTRNN.load, loadobj
+                if obj.Handle ~= 0
+                    obj.Dims = obj.dims;
+                end
                 return
             end
             [opts, order] = nn4n.internal.parseOptions(varargin, 'nn4n.CTRNN');
@@ -154,6 +169,9 @@ classdef CTRNN < nn4n.internal.Object
                     int64(spec(3)), prec, seed, uint64(0));
             end
             obj.Handle = h;
+            % Known from the start, so that reading dims changes nothing
+            % (Octave's save converts an object twice and needs both equal).
+            obj.Dims = obj.dims;
             obj.configure(opts);
         end
 
@@ -264,6 +282,8 @@ classdef CTRNN < nn4n.internal.Object
             %                  between calls while the kind stays the same.
             %     'reset'      true: forget the kept optimizer's state first
             %     'chunk'      updates per library call (10), so Ctrl-C is seen
+            %     'progress'   'auto' (default) | true | false | 'text' | 'waitbar':
+            %                  the progress display, see below
             %     optimizer keys: 'lr' 'max_norm' 'guard' 'beta1' 'beta2' 'eps'
             %                  'weight_decay'
             %     any other name: an objective key (e.g. 'lambda_omega', 2,
@@ -284,6 +304,98 @@ classdef CTRNN < nn4n.internal.Object
             %   one-update calls pays for it once per 100 updates.
             %   The objective train makes (kind and keys) is kept between
             %   calls while they stay the same, as the optimizer is.
+            %   Progress: a call of more than one chunk shows its progress
+            %   (updates made, loss, time elapsed) after each chunk:
+            %     'progress'   'auto' (default): nothing for the first 2 s, then
+            %                  a waitbar when a graphical display exists (the
+            %                  MATLAB desktop, the Octave GUI), text lines
+            %                  otherwise (at most one per 5 s, and one at the
+            %                  end), so short calls and loops of small calls
+            %                  print nothing | true: the same from the first
+            %                  chunk | 'text' | 'waitbar' | false: nothing.
+            %   The waitbar's Cancel button (or its close box) stops training
+            %   after the chunk running, without an error: info.updates then
+            %   says how many updates were made. The waitbar is closed when
+            %   train returns, fails or is interrupted.
+
+            % A loop of train calls with the same options takes the fast
+            % path: the options, the objective, the optimizer and the term
+            % names of the last such call are reused (TrainCache, written by
+            % rememberTrain), and the gateway's '@train' checks the batch,
+            % trains and reads the term values in one call. In Octave each
+            % function call, property read and comparison costs microseconds
+            % (README, "Speed against Python"). Anything else takes the full
+            % path below.
+            c = obj.TrainCache;
+            if ~isempty(c)
+                % One cs-list assignment: a struct field read costs ~2 us in
+                % Octave, twenty of them more than this whole statement.
+                [nargs, inum, ichar, vchar, vnum, I, O, imask, oneCall, h, oh, ph, n64, nterms, fields, ...
+                    total, values, n, chunk, setting] = c{:};
+                fast = numel(varargin) == nargs;
+                if fast
+                    x = [varargin{inum}];
+                    fast = all(strcmp(varargin(ichar), vchar)) && (isnumeric(x) || islogical(x)) ...
+                        && numel(x) == numel(vnum) && all(x == vnum);
+                end
+                mask = [];
+                if fast && imask > 0
+                    mask = varargin{imask};
+                end
+                if fast && oneCall
+                    % The gateway's '@train' checks the batch ([I T B], [O T B],
+                    % real double), makes the updates and reads the term values
+                    % in one call; st = -1: not such a batch, the full path
+                    % below says what is wrong.
+                    [st, done, values, count] = nn4n.internal.nn4n_mex('@train', h, oh, ph, u, target, ...
+                        mask, I, O, n64, values);
+                    if st == 0
+                        if count == nterms
+                            info = struct('updates', done, 'loss', values(total), 'terms', ...
+                                cell2struct(num2cell(values(1:nterms)), fields, 1));
+                        else
+                            t = obj.terms();
+                            info = struct('updates', done, 'loss', NaN, 'terms', t);
+                            if isfield(t, 'total')
+                                info.loss = t.total;
+                            end
+                        end
+                        % The dead-network check (see afterTrain), written out.
+                        since = obj.SinceCheck + done;
+                        if since >= 100
+                            since = 0;
+                            obj.warnIfDead(u, target, done);
+                        end
+                        obj.SinceCheck = since;
+                        return
+                    elseif st ~= -1
+                        nn4n.internal.raise(double(st), 'nn4n_model_train');
+                    end
+                elseif fast
+                    % More than one chunk, or a progress setting: checked here.
+                    su = size(u);
+                    sy = size(target);
+                    if isa(u, 'double') && isa(target, 'double') && isreal(u) && isreal(target) ...
+                            && numel(su) <= 3 && numel(sy) == numel(su) && all(su) && su(1) == I ...
+                            && all(sy == [O su(2:end)]) && (isempty(mask) || (isa(mask, 'double') ...
+                            && isreal(mask) && ndims(mask) == numel(sy) && all(size(mask) == sy)))
+                        B = 1;
+                        if numel(su) == 3
+                            B = su(3);
+                        end
+                        a = {u, int64(numel(u)), target, int64(numel(target)), mask, int64(numel(mask)), [], ...
+                            int64(0), int64(B), int64(su(2))};
+                        done = obj.trainChunks(h, oh, ph, a, n, chunk, setting);
+                        t = obj.terms();
+                        info = struct('updates', done, 'loss', NaN, 'terms', t);
+                        if isfield(t, 'total')
+                            info.loss = t.total;
+                        end
+                        obj.afterTrain(u, target, done);
+                        return
+                    end
+                end
+            end
             [opts, order] = nn4n.internal.parseOptions(varargin, 'train');
             [objective, rest] = obj.objectiveFrom(opts, order, true);
             optimizer = obj.optimizerFrom(opts, rest);
@@ -298,23 +410,109 @@ classdef CTRNN < nn4n.internal.Object
             if n < 1 || n ~= fix(n)
                 error('nn4n:invalidArgument', 'train: updates must be a positive integer');
             end
+            setting = 'auto';
+            if isfield(opts, 'progress')
+                setting = opts.progress;
+                nn4n.internal.Progress.resolve(setting);   % errors now, not after training
+            end
             a = obj.batchArgs(u, target, opts, 'train');
+            h = obj.live();
+            oh = objective.live();
+            ph = optimizer.live();
+            done = obj.trainChunks(h, oh, ph, a, n, chunk, setting);
+            t = obj.terms();
+            info = struct('updates', done, 'loss', NaN, 'terms', t);
+            if isfield(t, 'total')
+                info.loss = t.total;
+            end
+            obj.rememberTrain(varargin, h, n, chunk, oh, ph, setting);
+            obj.afterTrain(u, target, done);
+        end
+
+        function afterTrain(obj, u, target, done)
+            % The dead-network check, once per 100 updates (see train).
+            since = obj.SinceCheck + done;
+            if since >= 100 && ~isempty(target)
+                since = 0;
+                obj.warnIfDead(u, target, done);
+            end
+            obj.SinceCheck = since;
+        end
+
+        function done = trainChunks(obj, h, oh, ph, a, n, chunk, setting)
+            % train's updates in chunks of at most chunk, with the progress
+            % display of the 'progress' setting; a cancelled waitbar stops
+            % after the chunk running.
+            prog = nn4n.internal.Progress(setting, 'train', n, 'updates');
+            closer = onCleanup(@() prog.close());
+            detail = @() obj.lossText();
             done = 0;
             while done < n
                 k = min(chunk, n - done);
-                [~, ~, ~, ~, ~, did] = nn4n.internal.call('nn4n_model_train', obj.live(), ...
-                    objective.live(), optimizer.live(), a{:}, int64(k), int64(0));
+                [~, ~, ~, ~, ~, did] = nn4n.internal.call('nn4n_model_train', h, oh, ph, a{:}, ...
+                    int64(k), int64(0));
                 done = done + double(did);
+                if done < n && prog.update(done, detail)
+                    break
+                end
             end
-            info = struct('updates', done, 'loss', NaN, 'terms', obj.terms());
-            if isfield(info.terms, 'total')
-                info.loss = info.terms.total;
+            prog.finish(done, detail);
+        end
+
+        function s = lossText(obj)
+            % 'loss X' of the last update, for the progress display.
+            t = obj.terms();
+            s = '';
+            if isfield(t, 'total')
+                s = sprintf('loss %.4g', t.total);
             end
-            obj.SinceCheck = obj.SinceCheck + done;
-            if ~isempty(target) && obj.SinceCheck >= 100
-                obj.SinceCheck = 0;
-                obj.warnIfDead(u, target, done);
+        end
+
+        function rememberTrain(obj, args, h, n, chunk, oh, ph, setting)
+            % Keeps what a train call with the same options reuses (see
+            % train), when the path is the MEX gateway and every option is a
+            % name with a char or a real numeric scalar value ('mask' may be
+            % an array: it is data, read each call). Calls with 'labels',
+            % 'reset', objects or a structure of options are never kept.
+            obj.TrainCache = [];
+            nargs = numel(args);
+            if mod(nargs, 2) ~= 0 || ~nn4n.internal.call() || numel(obj.TermFields) > 64 ...
+                    || ~nn4n.CTRNN.gatewayTrains()
+                return
             end
+            ichar = [];
+            vchar = {};
+            inum = [];
+            imask = 0;
+            for k = 1:2:nargs
+                name = args{k};
+                if ~ischar(name) || size(name, 1) ~= 1 || any(strcmpi(name, {'labels', 'reset'}))
+                    return
+                end
+                ichar(end + 1) = k; %#ok<AGROW>
+                vchar{end + 1} = name; %#ok<AGROW>
+                v = args{k + 1};
+                if strcmpi(name, 'mask')
+                    imask = k + 1;
+                elseif ischar(v) && size(v, 1) <= 1
+                    ichar(end + 1) = k + 1; %#ok<AGROW>
+                    vchar{end + 1} = v; %#ok<AGROW>
+                elseif (isnumeric(v) || islogical(v)) && isscalar(v) && isreal(v) && ~isnan(v)
+                    inum(end + 1) = k + 1; %#ok<AGROW>
+                else
+                    return
+                end
+            end
+            vnum = double([args{inum}]);
+            d = obj.dims;
+            total = find(strcmp(obj.TermFields, 'total'), 1);
+            if isempty(total) || d(1) == 0 || d(3) == 0
+                return   % the fast path reads the loss and wants [I T B] / [O T B] batches
+            end
+            oneCall = n <= chunk && ischar(setting) && strcmp(setting, 'auto');
+            % The order of train's cs-list assignment.
+            obj.TrainCache = {nargs, inum, ichar, vchar, vnum, d(1), d(3), imask, oneCall, h, oh, ph, ...
+                int64(n), numel(obj.TermFields), obj.TermFields(:), total, zeros(64, 1), n, chunk, setting};
         end
 
         function warnIfDead(obj, u, target, done)
@@ -511,6 +709,46 @@ classdef CTRNN < nn4n.internal.Object
             nn4n.internal.call('nn4n_model_save', obj.live(), nn4n.internal.toText(file, 'file'));
         end
 
+        function s = saveobj(obj)
+            %SAVEOBJ The network by value, for save: s = saveobj(net).
+            %   MATLAB calls it when a network is saved with save (a MAT
+            %   file): s is a struct holding the bytes of the .npz file that
+            %   net.save writes (every weight, bias, mask and setting, and the
+            %   generator's state), and load makes an equal network, with a new
+            %   library handle, through nn4n.CTRNN.loadobj. The optimizer's
+            %   state (Adam's moments) and the kept objective are not saved.
+            %   s has fields nn4n ('CTRNN'), format (1), version (the library's)
+            %   and npz (uint8 column; empty for a freed network, which loads as
+            %   a freed network).
+            %   GNU Octave 7 does not call saveobj or loadobj: there,
+            %     s = saveobj(net);  save('-v7', 'f.mat', 's')
+            %     load('f.mat');     net = nn4n.CTRNN.loadobj(s)
+            %   or save('-v7', 'f.mat', 'net'), which stores the network as a
+            %   struct, and net = nn4n.CTRNN.loadobj(net) after load.
+            %   Errors: nn4n:io (the temporary file cannot be written).
+            if obj.Handle == 0
+                s = obj.Pending;
+                if isempty(s)
+                    s = nn4n.CTRNN.savedStruct(zeros(0, 1, 'uint8'));
+                end
+                return
+            end
+            f = [tempname() '.npz'];
+            cleaner = onCleanup(@() nn4n.CTRNN.removeFile(f));
+            obj.save(f);
+            fid = fopen(f, 'r');
+            if fid < 0
+                error('nn4n:io', 'saveobj: cannot read back the temporary file %s', f);
+            end
+            bytes = fread(fid, Inf, 'uint8=>uint8');
+            fclose(fid);
+            s = nn4n.CTRNN.savedStruct(bytes);
+        end
+
+        function v = get.Saved(obj)
+            v = obj.saveobj();
+        end
+
         function disp(obj)
             %DISP Show the dimensions and the main settings.
             if obj.Handle == 0
@@ -652,6 +890,55 @@ classdef CTRNN < nn4n.internal.Object
     % END settings
 
     methods (Static)
+        function net = loadobj(s)
+            %LOADOBJ A network from what saveobj gave: net = nn4n.CTRNN.loadobj(s).
+            %   MATLAB's load calls it with the struct that saveobj stored; in
+            %   GNU Octave call it yourself (see saveobj), with that struct or
+            %   with the struct Octave's load gives for a network saved with
+            %   save('-v7', ...). net is a new network (a new handle) equal to
+            %   the saved one: same weights, masks, settings and generator
+            %   state, so forward gives the same outputs bit for bit.
+            %   A freed network loads as a freed one. When the network cannot
+            %   be rebuilt (the library cannot be loaded, the bytes are not a
+            %   valid .npz), loadobj warns (nn4n:loadobj) and returns a freed
+            %   network that keeps the saved bytes: its calls raise
+            %   nn4n:invalidHandle, nothing crashes, and saving it again
+            %   keeps the bytes.
+            if isa(s, 'nn4n.CTRNN')
+                net = s;
+                return
+            end
+            if isstruct(s) && isscalar(s) && isfield(s, 'Saved') && ~isfield(s, 'npz')
+                s = s.Saved;   % Octave's save of the object: its properties as a struct
+            end
+            if ~isstruct(s) || ~isscalar(s) || ~isfield(s, 'npz') || ~isfield(s, 'nn4n') ...
+                    || ~strcmp(s.nn4n, 'CTRNN')
+                error('nn4n:invalidArgument', ['nn4n.CTRNN.loadobj: not a network saved by saveobj ' ...
+                    '(a struct with fields nn4n = ''CTRNN'' and npz)']);
+            end
+            net = nn4n.CTRNN(nn4n.internal.HandleWrap(uint64(0)));
+            if isempty(s.npz)
+                return   % a freed network
+            end
+            try
+                f = [tempname() '.npz'];
+                cleaner = onCleanup(@() nn4n.CTRNN.removeFile(f));
+                fid = fopen(f, 'w');
+                if fid < 0
+                    error('nn4n:io', 'cannot write the temporary file %s', f);
+                end
+                fwrite(fid, s.npz, 'uint8');
+                fclose(fid);
+                [~, ~, h] = nn4n.internal.call('nn4n_model_load', f, uint64(0));
+                net = nn4n.CTRNN(nn4n.internal.HandleWrap(h));
+            catch err
+                warning('nn4n:loadobj', ['nn4n.CTRNN.loadobj: the saved network could not be rebuilt ' ...
+                    '(%s: %s); it is loaded as a freed network that keeps the saved bytes'], ...
+                    err.identifier, err.message);
+                net.Pending = s;
+            end
+        end
+
         function net = load(file)
             %LOAD Read a network saved by net.save (an .npz file).
             %   net = nn4n.CTRNN.load(file) reads and validates the file (also
@@ -929,7 +1216,7 @@ classdef CTRNN < nn4n.internal.Object
             fixed = {'mask', 'labels', 'objective'};
             optKeys = {};
             if withOptimizer
-                fixed = [fixed, {'optimizer', 'updates', 'reset', 'chunk'}];
+                fixed = [fixed, {'optimizer', 'updates', 'reset', 'chunk', 'progress'}];
                 optKeys = {'lr', 'max_norm', 'guard', 'beta1', 'beta2', 'eps', 'weight_decay'};
             end
             rest = {};
@@ -958,8 +1245,8 @@ classdef CTRNN < nn4n.internal.Object
                 % Kept between calls while the kind and the keys given are
                 % the same (an objective holds only its settings).
                 kind = nn4n.internal.toText(kind, 'objective');
-                sig = {kind, objKeys};
-                if ~isempty(obj.Obj) && obj.Obj.isvalidHandle() && isequal(obj.ObjSig, sig)
+                sig = [{kind}, reshape(objKeys.', 1, [])];
+                if ~isempty(obj.Obj) && obj.Obj.isvalidHandle() && nn4n.CTRNN.sameOptions(obj.ObjSig, sig)
                     objective = obj.Obj;
                 else
                     pairs = reshape(objKeys.', 1, []);
@@ -967,6 +1254,7 @@ classdef CTRNN < nn4n.internal.Object
                     old = obj.Obj;
                     obj.Obj = objective;
                     obj.ObjSig = sig;
+                    obj.TrainCache = [];
                     if ~isempty(old)
                         old.free();
                     end
@@ -992,20 +1280,22 @@ classdef CTRNN < nn4n.internal.Object
                     obj.Opt = nn4n.Optimizer(kind);
                     obj.OptKind = kind;
                     obj.OptSig = {};
+                    obj.TrainCache = [];
                 end
                 optimizer = obj.Opt;
             end
             if isfield(opts, 'reset') && opts.reset
                 optimizer.reset();
             end
-            if kept && isequal(rest, obj.OptSig)
+            sig = reshape(rest.', 1, []);
+            if kept && nn4n.CTRNN.sameOptions(sig, obj.OptSig)
                 return   % the kept optimizer already has these settings
             end
             for k = 1:size(rest, 1)
                 optimizer.set(rest{k, 1}, rest{k, 2});
             end
             if kept
-                obj.OptSig = rest;
+                obj.OptSig = sig;
             end
         end
 
@@ -1018,6 +1308,42 @@ classdef CTRNN < nn4n.internal.Object
     end
 
     methods (Static, Access = private)
+        function tf = gatewayTrains()
+            % Whether the MEX gateway has the '@train' entry of train's fast
+            % path (a gateway built before it has not: no fast path then).
+            persistent known
+            if isempty(known)
+                try
+                    known = nn4n.internal.nn4n_mex('@train') == 1;
+                catch
+                    known = false;
+                end
+            end
+            tf = known;
+        end
+
+        function s = savedStruct(bytes)
+            % The struct of saveobj around the bytes of an .npz file.
+            s = struct('nn4n', 'CTRNN', 'format', 1, 'version', nn4n.CTRNN.versionText(), ...
+                'npz', bytes(:));
+        end
+
+        function v = versionText()
+            % The library's version, or '' when it cannot be loaded.
+            try
+                v = nn4n.version();
+            catch
+                v = '';
+            end
+        end
+
+        function removeFile(f)
+            % Deletes a temporary file if it exists.
+            if exist(f, 'file')
+                delete(f);
+            end
+        end
+
         function code = precisionCode(p)
             % NN4N_FLOAT64 (0) or NN4N_FLOAT32 (1) for a precision name.
             switch lower(nn4n.CTRNN.precisionName(p))
@@ -1046,6 +1372,27 @@ classdef CTRNN < nn4n.internal.Object
             end
         end
 
+
+        function tf = sameOptions(a, b)
+            % Whether two name-value cells are equal: names and char values
+            % by strcmp, numbers by class, size and value (NaN never
+            % equal), anything else by isequal. Octave's isequal on a cell
+            % costs ~0.3 ms, more than a training update of a small network.
+            tf = numel(a) == numel(b);
+            k = 1;
+            while tf && k <= numel(a)
+                x = a{k};
+                y = b{k};
+                if ischar(x)
+                    tf = ischar(y) && strcmp(x, y);
+                elseif isnumeric(x) && isscalar(x)
+                    tf = isnumeric(y) && isscalar(y) && strcmp(class(x), class(y)) && x == y;
+                else
+                    tf = isequal(x, y);
+                end
+                k = k + 1;
+            end
+        end
 
         function v = ifElse(c, a, b)
             % a if c, else b.

@@ -10,11 +10,23 @@ classdef Trainer < nn4n.internal.Object
     %     'optimizer'  an nn4n.Optimizer (used by reference) or 'sgd' | 'adam'
     %     protocol keys: 'minibatch', 'valid_every' (10000), 'n_validation',
     %     'max_trials' (1e7), 'min_error' (0 = off), 'patience' (100), 'seed'
+    %     'progress'   the display of run (the property tr.progress, settable
+    %                  at any time): 'auto' (default) shows nothing for the
+    %                  first 2 s of a run call, then a waitbar when a
+    %                  graphical display exists (the MATLAB desktop, the
+    %                  Octave GUI), else a text line per validation at most
+    %                  every 5 s and one at the end (trials made of
+    %                  max_trials, validation loss, best loss, time) | true:
+    %                  the same from the first validation | 'text' |
+    %                  'waitbar' | false: nothing (one library call).
     %   done = tr.run(k) trains until the run ends or k more validations were
     %   made (k <= 0: no limit) and returns true when the run has ended (the
     %   network then holds the best parameters). Call it again to continue:
     %   a chunked run equals an uninterrupted one, and Ctrl-C between chunks
-    %   stops cleanly.
+    %   stops cleanly. With a progress display, run works one validation
+    %   per library call; the waitbar's Cancel button (or its close box)
+    %   stops it after the validation running, without an error (done is
+    %   false; run again to continue).
     %   h = tr.history() is one row per validation: [trials updates loss rmse
     %   perf best elapsed]. tr.reason says why the run ended; tr.get(key)
     %   reads finished, converged, trials, updates, n_validations, best_loss,
@@ -31,6 +43,9 @@ classdef Trainer < nn4n.internal.Object
     properties (Dependent, SetAccess = private)
         reason           % why the run ended ('' while it runs)
     end
+    properties
+        progress = 'auto'; % the display of run: 'auto' | true | false | 'text' | 'waitbar'
+    end
 
     methods
         function obj = Trainer(net, task, varargin)
@@ -40,6 +55,9 @@ classdef Trainer < nn4n.internal.Object
                 error('nn4n:invalidArgument', 'nn4n.Trainer: give an nn4n.CTRNN and an nn4n.Task');
             end
             [opts, order] = nn4n.internal.parseOptions(varargin, 'nn4n.Trainer');
+            if isfield(opts, 'progress')
+                obj.progress = opts.progress;
+            end
             objective = [];
             ownObj = false;
             if isfield(opts, 'objective')
@@ -68,7 +86,7 @@ classdef Trainer < nn4n.internal.Object
                 objective.free();
             end
             for k = 1:numel(order)
-                if ~any(strcmp(order{k}, {'objective', 'optimizer'}))
+                if ~any(strcmp(order{k}, {'objective', 'optimizer', 'progress'}))
                     obj.setF64(order{k}, opts.(order{k}));
                 end
             end
@@ -79,8 +97,30 @@ classdef Trainer < nn4n.internal.Object
             if nargin < 2
                 maxValidations = 0;
             end
-            [~, d] = nn4n.internal.call('nn4n_trainer_run', obj.live(), int64(maxValidations), int32(0));
-            done = d ~= 0;
+            prog = nn4n.internal.Progress(obj.progress, 'Trainer', obj.getF64('max_trials'), 'trials');
+            if strcmp(prog.Mode, 'off')
+                [~, d] = nn4n.internal.call('nn4n_trainer_run', obj.live(), int64(maxValidations), int32(0));
+                done = d ~= 0;
+                return
+            end
+            closer = onCleanup(@() prog.close());
+            detail = @() obj.progressText();
+            done = false;
+            made = 0;
+            while ~done && (maxValidations <= 0 || made < maxValidations)
+                [~, d] = nn4n.internal.call('nn4n_trainer_run', obj.live(), int64(1), int32(0));
+                done = d ~= 0;
+                made = made + 1;
+                if ~done && prog.update(obj.getF64('trials'), detail)
+                    break
+                end
+            end
+            prog.finish(obj.getF64('trials'), detail);
+        end
+
+        function set.progress(obj, v)
+            nn4n.internal.Progress.resolve(v);   % nn4n:invalidArgument for a bad setting
+            obj.progress = v;
         end
 
         function cancel(obj)
@@ -105,6 +145,18 @@ classdef Trainer < nn4n.internal.Object
 
         function v = get.reason(obj)
             v = nn4n.internal.getString('nn4n_trainer_get_str', {obj.live(), 'reason'}, 1);
+        end
+    end
+
+    methods (Access = private)
+        function s = progressText(obj)
+            % 'validation k, loss L (best B)' of the last validation, for run's display.
+            h = obj.history();
+            s = '';
+            if ~isempty(h)
+                s = sprintf('validation %d, loss %.4g (best %.4g)', size(h, 1), h(end, 3), ...
+                    min(h(:, 3)));
+            end
         end
     end
 end

@@ -27,6 +27,8 @@
  * The function table (names and argument types) is generated from
  * include/nn4n.h by tools/gen_bindings.py into
  * nn4n_mex_table.h, like the MATLAB prototype file, so both paths agree.
+ * One entry is written by hand and is not in the table: '@train', the fast
+ * path of net.train (see train_entry below).
  *
  * The library contains a Go runtime, which must never be unloaded: the
  * gateway locks itself (mexLock) on first use, and is linked with
@@ -249,6 +251,94 @@ static void table(mxArray *plhs[])
     plhs[0] = t;
 }
 
+/* A real, full double array of at most 3 dimensions, as [X T B]: its T and
+ * B, and whether its first dimension is x and it is not empty. */
+static int sequence_dims(const mxArray *a, size_t x, size_t *t, size_t *b)
+{
+    const mwSize *d;
+    mwSize nd;
+    if (!mxIsDouble(a) || mxIsComplex(a) || mxIsSparse(a)) {
+        return 0;
+    }
+    nd = mxGetNumberOfDimensions(a);
+    d = mxGetDimensions(a);
+    if (nd > 3 || (size_t)d[0] != x) {
+        return 0;
+    }
+    *t = (size_t)d[1];
+    *b = nd == 3 ? (size_t)d[2] : 1;
+    return *t > 0 && *b > 0;
+}
+
+/* "@train": net.train's fast path (+nn4n/CTRNN.m) in one gateway call:
+ *   [st, done, values, count] = nn4n_mex('@train', model, objective, optimizer,
+ *                                        u, target, mask, I, O, updates, values)
+ * Checks that u is a real double [I T B] array and target (and mask unless
+ * empty) real double [O T B] arrays; if not, st = -1 and nothing is called
+ * (the binding then takes its full path, which says what is wrong). Else it
+ * calls nn4n_model_train and, when that succeeds, nn4n_model_terms for the
+ * term values (no names): st is the first failing status (0 = OK), done the
+ * updates made, values a copy of the values argument holding count terms.
+ * nn4n_mex('@train') alone returns 1, so that the binding can tell a gateway
+ * that has this entry from an older build. Only what the C functions
+ * already check is left to them. */
+static void train_entry(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
+{
+    size_t t, b, tt, tb, mt, mb, nvalues;
+    int32_t st = -1;
+    int64_t done = 0, count = 0;
+    uint64_t model, objective, optimizer;
+    size_t inputs, outputs;
+    int64_t updates;
+    const mxArray *u, *target, *mask;
+    mxArray *values;
+    if (nrhs == 1) {
+        plhs[0] = mxCreateDoubleScalar(1);
+        return;
+    }
+    if (nrhs != 11 || nlhs > 4) {
+        mexErrMsgIdAndTxt("nn4n:mex:nargs", "@train takes 10 arguments and gives at most 4 outputs");
+    }
+    model = uint64_arg(prhs[1], "@train", 1);
+    objective = uint64_arg(prhs[2], "@train", 2);
+    optimizer = uint64_arg(prhs[3], "@train", 3);
+    u = prhs[4];
+    target = prhs[5];
+    mask = prhs[6];
+    inputs = (size_t)uint64_arg(prhs[7], "@train", 7);
+    outputs = (size_t)uint64_arg(prhs[8], "@train", 8);
+    updates = int64_arg(prhs[9], "@train", 9);
+    if (!mxIsDouble(prhs[10]) || mxIsComplex(prhs[10]) || mxIsSparse(prhs[10])) {
+        mexErrMsgIdAndTxt("nn4n:mex:argument", "@train: argument 10 must be a real double array");
+    }
+    values = mxDuplicateArray(prhs[10]);
+    nvalues = mxGetNumberOfElements(values);
+    if (sequence_dims(u, inputs, &t, &b) && sequence_dims(target, outputs, &tt, &tb) && tt == t && tb == b &&
+        (mxIsEmpty(mask) || (sequence_dims(mask, outputs, &mt, &mb) && mt == t && mb == b))) {
+        st = nn4n_model_train(model, objective, optimizer, mxGetPr(u), (int64_t)mxGetNumberOfElements(u),
+                              mxGetPr(target), (int64_t)mxGetNumberOfElements(target),
+                              mxIsEmpty(mask) ? NULL : mxGetPr(mask), (int64_t)mxGetNumberOfElements(mask),
+                              NULL, 0, (int64_t)b, (int64_t)t, updates, &done);
+        if (st == 0) {
+            st = nn4n_model_terms(model, NULL, 0, nvalues > 0 ? mxGetPr(values) : NULL, (int64_t)nvalues,
+                                  &count);
+        }
+    }
+    plhs[0] = mxCreateNumericMatrix(1, 1, mxINT32_CLASS, mxREAL);
+    *(int32_t *)mxGetData(plhs[0]) = st;
+    if (nlhs > 1) {
+        plhs[1] = mxCreateDoubleScalar((double)done);
+    }
+    if (nlhs > 2) {
+        plhs[2] = values;
+    } else {
+        mxDestroyArray(values);
+    }
+    if (nlhs > 3) {
+        plhs[3] = mxCreateDoubleScalar((double)count);
+    }
+}
+
 static int lookup(const char *name)
 {
     int k;
@@ -280,6 +370,10 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     }
     if (!mxIsChar(prhs[0]) || mxGetString(prhs[0], fname, sizeof fname) != 0) {
         mexErrMsgIdAndTxt("nn4n:mex:usage", "usage: [ret, ptr_args...] = nn4n_mex('nn4n_function', args...)");
+    }
+    if (strcmp(fname, "@train") == 0) {
+        train_entry(nlhs, plhs, nrhs, prhs);
+        return;
     }
     k = lookup(fname);
     if (k < 0) {

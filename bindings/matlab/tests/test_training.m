@@ -4,7 +4,8 @@ tests = {@trainingReducesTheLoss, @chunksEqualOneCall, @optimizerStateIsKept, ..
     @gradientsAreFiniteDifferences, @backwardIsFiniteDifferences, @backwardChecksItsArguments, ...
     @trainedExtrasHaveGradients, @objectiveKinds, ...
     @labelsForSoftmax, @optimizerObjects, @cancelStopsTheNextTrain, @termsInOneCall, ...
-    @objectiveAndOptimizerAreKept};
+    @objectiveAndOptimizerAreKept, @fastPathEqualsFullPath, @fastPathChecksAndFollowsChanges, ...
+    @gatewayTrainEntry};
 end
 
 function termsInOneCall()
@@ -45,6 +46,100 @@ expectTrue(isequal(a.w_rec, b.w_rec) && ia.loss == ib.loss, 'five calls of one u
 l1 = a.loss(u, tg, 'mask', mask, 'lambda2_r', 0.1);
 l2 = a.loss(u, tg, 'mask', mask, 'lambda2_r', 10);
 expectTrue(l2 > l1, 'a new objective key is applied: loss %g with lambda2_r 0.1, %g with 10', l1, l2);
+end
+
+function fastPathEqualsFullPath()
+% Repeated train calls with the same options take the fast path (kept
+% options, objective, optimizer, term names); options given as a structure
+% always take the full path. Both give the same numbers, bit for bit,
+% through a sequence that changes the options, the objective, the mask and
+% the batch.
+[u, tg, mask] = task();
+a = nn4n.CTRNN([2 12 1], 'seed', 6);
+b = nn4n.CTRNN([2 12 1], 'seed', 6);
+steps = {{'mask', mask, 'lr', 0.01, 'lambda2_r', 0.1}, {'mask', mask, 'lr', 0.01, 'lambda2_r', 0.1}, ...
+    {'mask', mask, 'lr', 0.01, 'lambda2_r', 0.1}, {'mask', [], 'lr', 0.01, 'lambda2_r', 0.1}, ...
+    {'mask', mask, 'lr', 0.02, 'lambda2_r', 0.1}, {'mask', mask, 'lr', 0.02, 'lambda2_r', 0.1}, ...
+    {'lr', 0.02}, {'lr', 0.02}, {'lr', 0.02, 'updates', 3, 'chunk', 2}, {'lr', 0.02, 'updates', 3, 'chunk', 2}, ...
+    {'lr', single(0.02)}, {'lr', 0.02, 'optimizer', 'sgd'}, {'lr', 0.02, 'optimizer', 'sgd'}};
+fast = 0;
+for k = 1:numel(steps)
+    opts = steps{k};
+    uk = u + 0.01 * k;   % a new batch each call
+    ia = a.train(uk, tg, opts{:});
+    fast = fast + ~isempty(privateField(a, 'TrainCache'));
+    ib = b.train(uk, tg, cell2struct(opts(2:2:end), opts(1:2:end), 2));
+    expectTrue(isequal(a.w_rec, b.w_rec) && isequal(a.w_out, b.w_out), 'step %d: weights', k);
+    expectTrue(isequal(ia, ib), 'step %d: info (loss %.17g and %.17g)', k, ia.loss, ib.loss);
+    if k == 3
+        a.loss(u, tg, 'lambda2_r', 10);   % replaces the kept objective: the next call
+        b.loss(u, tg, 'lambda2_r', 10);   % must not use the freed one
+    end
+end
+% The fast path calls the MEX gateway directly: none with calllib.
+expectTrue(fast >= 8 || ~nn4n.internal.call(), 'the fast path was taken (%d of %d calls had it ready)', ...
+    fast, numel(steps));
+expectTrue(isempty(privateField(b, 'TrainCache')), 'options as a structure never take the fast path');
+end
+
+function fastPathChecksAndFollowsChanges()
+% The fast path checks the batch as the full path does (same errors), and
+% a freed network fails with nn4n:invalidHandle.
+[u, tg, mask] = task();
+net = nn4n.CTRNN([2 12 1], 'seed', 7);
+for k = 1:2
+    net.train(u, tg, 'mask', mask, 'lr', 0.01);
+end
+expectTrue(~isempty(privateField(net, 'TrainCache')) || ~nn4n.internal.call(), 'fast path ready');
+expectError(@() net.train(u(1, :, :), tg, 'mask', mask, 'lr', 0.01), 'nn4n:shape');
+expectError(@() net.train(u, tg(:, 1:end-1, :), 'mask', mask, 'lr', 0.01), 'nn4n:shape');
+expectError(@() net.train(u, tg, 'mask', mask(:, :, 1:end-1), 'lr', 0.01), 'nn4n:shape');
+bad = u;
+bad(1) = NaN;
+expectError(@() net.train(bad, tg, 'mask', mask, 'lr', 0.01), 'nn4n:notFinite');
+info = net.train(single(u), tg, 'mask', mask, 'lr', 0.01);   % converted by the full path
+expectTrue(isfinite(info.loss) && info.updates == 1, 'single input');
+net.free();
+expectError(@() net.train(u, tg, 'mask', mask, 'lr', 0.01), 'nn4n:invalidHandle');
+end
+
+function gatewayTrainEntry()
+% The gateway's '@train' (train's fast path): 1 when probed; st = -1 and
+% nothing trained for a batch that is not [I T B] / [O T B] real double;
+% else the update and the term values, as train and terms give them.
+if ~nn4n.internal.call()
+    skip('the calllib branch has no gateway');
+end
+expectTrue(nn4n.internal.nn4n_mex('@train') == 1, 'probe');
+[u, tg, mask] = task();
+net = nn4n.CTRNN([2 12 1], 'seed', 8);
+ref = nn4n.CTRNN([2 12 1], 'seed', 8);
+ref.train(u, tg, 'mask', mask);   % makes the kept objective and optimizer
+net.train(u, tg, 'mask', mask);
+c = privateField(net, 'TrainCache');
+w = net.w_rec;
+for bad = {{u(1, :, :), tg, mask}, {u, tg(:, 1:end-1, :), mask}, {u, tg, mask(:, :, 1)}, ...
+        {single(u), tg, mask}, {complex(u), tg, mask}, {u, tg, logical(mask)}, {zeros(2, 0, 8), tg, mask}}
+    st = nn4n.internal.nn4n_mex('@train', c{10}, c{11}, c{12}, bad{1}{:}, 2, 1, int64(1), zeros(64, 1));
+    expectTrue(st == -1, 'st %d for a bad batch', st);
+end
+expectTrue(isequal(net.w_rec, w), 'nothing trained');
+[st, done, values, count] = nn4n.internal.nn4n_mex('@train', c{10}, c{11}, c{12}, u, tg, mask, 2, 1, ...
+    int64(1), zeros(64, 1));
+info = ref.train(u, tg, 'mask', mask, 'progress', false);   % the full path
+t = struct2cell(info.terms);
+expectTrue(st == 0 && done == 1 && count == numel(t) && isequal(values(1:count), [t{:}].'), ...
+    'the update and its terms, as the full path gives them');
+expectTrue(isequal(net.w_rec, ref.w_rec), 'the same weights');
+expectError(@() nn4n.internal.nn4n_mex('@train', c{10}), 'nn4n:mex:nargs');
+end
+
+function v = privateField(obj, name)
+% A private property, read through struct() (tests only).
+w = warning('off', 'all');
+s = struct(obj);
+warning(w);
+v = s.(name);
 end
 
 function [u, tg, mask] = task()

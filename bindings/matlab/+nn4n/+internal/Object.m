@@ -7,8 +7,9 @@ classdef Object < handle
 
     % Transient: a handle means nothing in another session (the library
     % numbers handles afresh), so an object saved in a .mat file loads as a
-    % freed one (nn4n:invalidHandle) instead of aliasing a live object. Use
-    % net.save(file) (.npz) to keep a network.
+    % freed one (nn4n:invalidHandle) instead of aliasing a live object.
+    % nn4n.CTRNN saves itself by value instead (saveobj/loadobj: the bytes
+    % of its .npz file).
     properties (SetAccess = protected, Hidden, Transient)
         Handle = uint64(0);   % the library handle (uint64; 0 once freed)
     end

@@ -21,10 +21,17 @@ function varargout = call(name, varargin)
 %   nn4n:unknownKey, ...; see nn4n.internal.errid) and whose message is the
 %   library's (nn4n_last_error).
 %
+%   useMex = nn4n.internal.call() loads the library and returns true when the
+%   call path is the MEX gateway (train's fast path calls it directly).
+%
 %   Not part of the public API.
 persistent useMex
 if isempty(useMex)
     useMex = nn4n.internal.loadLibrary();
+end
+if nargin == 0
+    varargout = {useMex};   % call() loads the library and tells whether the path is MEX
+    return
 end
 out = cell(1, max(nargout, 1));
 if useMex
