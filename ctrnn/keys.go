@@ -134,6 +134,15 @@ var Keys = keys.Table[edit]{Kind: "model", Keys: []modelKey{
 			e.apply = func() { e.m.checkpoint = int(v) }
 			return nil
 		}},
+	keys.Flag(modelKey{Name: "carry_state", Type: keys.F64, Default: "0",
+		Doc: "1: each gradient or train pass starts trial b where trial b of the previous pass ended " +
+			"(truncated BPTT over continuous streams: the gradient stops at the chunk boundary); " +
+			"the first pass starts from x0, and writing the setting starts new streams",
+		Get: func(e *edit) float64 { return keys.Bool(e.m.carry) },
+		Set: func(e *edit, v float64) error {
+			e.apply = func() { e.m.carry, e.m.carried = v == 1, nil }
+			return nil
+		}}),
 	keys.Flag(modelKey{Name: "training", Type: keys.F64, Default: "0", Doc: "training mode: input noise is drawn",
 		Get: func(e *edit) float64 { return keys.Bool(e.m.training) },
 		Set: func(e *edit, v float64) error {

@@ -31,6 +31,14 @@ type Model struct {
 	// checkpoint is the setting "bptt_checkpoint"; segment is the segment
 	// length of the gradient pass under way (0: BPTT stores every step).
 	checkpoint, segment int
+	// carry is the setting "carry_state": a gradient pass starts each trial
+	// from carried, the state where that trial of the previous gradient
+	// pass ended (B×N; nil before the first pass and after the setting is
+	// written), so that consecutive batches are chunks of continuous
+	// streams, trained by truncated BPTT. next holds a pass's final states
+	// until the pass has succeeded.
+	carry         bool
+	carried, next []float64
 
 	// Reused buffers for objectives.
 	tr   Trajectory

@@ -21,6 +21,9 @@ type runner interface {
 	// backward runs BPTT from an objective's gradients and stores the
 	// gradients in m; it returns Ω (0 when lambdaOmega is 0).
 	backward(m *Model, g *ObjectiveGrad, lambdaOmega float64) float64
+	// final copies every trial's state at the last step of the last
+	// forward pass into dst (B×N).
+	final(dst []float64)
 	// inputGrads copies the input and initial-state gradients of the last
 	// backward pass into the non-nil slices (batch-first).
 	inputGrads(gu, gx0 []float64)
@@ -161,6 +164,13 @@ func (r *batchRunner[T]) forward(m *Model, b *Batch, history bool) {
 		convert(e.x0, x0[lo*nN:hi*nN])
 		e.run(b.Input[lo*b.T*nI:hi*b.T*nI], e.x0)
 	})
+}
+
+func (r *batchRunner[T]) final(dst []float64) {
+	nN := r.nN
+	for _, e := range r.workers[:r.n] {
+		convert(dst[e.first*nN:(e.first+e.nB)*nN], e.at(e.x, e.nT))
+	}
 }
 
 func (r *batchRunner[T]) export(dst *Trajectory) {

@@ -5,6 +5,7 @@ package ctrnn
 import (
 	"fmt"
 
+	"github.com/nn4n/nn4n/internal/errs"
 	"github.com/nn4n/nn4n/optim"
 )
 
@@ -16,6 +17,10 @@ import (
 func (m *Model) Gradient(b *Batch, obj Objective) ([]Term, error) {
 	if obj == nil {
 		return nil, fmt.Errorf("ctrnn: nil objective")
+	}
+	b, err := m.carriedBatch(b)
+	if err != nil {
+		return nil, err
 	}
 	if err := m.checkBatch(b); err != nil {
 		return nil, err
@@ -31,6 +36,10 @@ func (m *Model) Gradient(b *Batch, obj Objective) ([]Term, error) {
 	m.prepareTrajectory(b, needs)
 	if err := m.forwardInto(&m.tr, b, true); err != nil {
 		return nil, err
+	}
+	if m.carry {
+		m.next = grow(m.next, b.B*m.cfg.Units)
+		m.run.final(m.next)
 	}
 	terms, err := m.evaluate(b, obj)
 	if err != nil {
@@ -58,7 +67,31 @@ func (m *Model) Gradient(b *Batch, obj Objective) ([]Term, error) {
 	if lambda > 0 {
 		terms = append(terms, Term{Name: "omega", Value: omega})
 	}
+	if m.carry {
+		m.carried, m.next = m.next, m.carried
+	}
 	return terms, nil
+}
+
+// carriedBatch returns b, or with the setting "carry_state" and states
+// carried from the previous gradient pass, a copy of b that starts from
+// them. A batch's own initial state takes precedence.
+func (m *Model) carriedBatch(b *Batch) (*Batch, error) {
+	if !m.carry || m.carried == nil || b == nil || b.X0 != nil {
+		return b, nil
+	}
+	n := m.cfg.Units
+	if len(m.carried) != b.B*n {
+		return nil, errs.New(errs.Shape, "ctrnn: carry_state holds the states of %d trials and this batch has %d; "+
+			"keep the batch size of the streams, or write carry_state to start new streams", len(m.carried)/n, b.B)
+	}
+	if k := firstNonFinite(m.carried); k >= 0 {
+		return nil, errs.New(errs.NotFinite, "ctrnn: the state carried into trial %d (carry_state) is not finite: "+
+			"the previous pass diverged; write carry_state to start new streams from x0", k/n)
+	}
+	c := *b
+	c.X0 = m.carried
+	return &c, nil
 }
 
 // prepareTrajectory sizes m.tr for the batch and the objective's needs.
@@ -152,6 +185,9 @@ func (m *Model) TrainStep(b *Batch, obj Objective, opt optim.Optimizer) ([]Term,
 	}
 	info, err := opt.Step(m.Params())
 	if err != nil {
+		if m.carry { // the streams stay where they were, as the parameters do
+			m.carried, m.next = m.next, m.carried
+		}
 		return nil, err
 	}
 	m.project()

@@ -200,3 +200,30 @@ def test_vjp_equals_objective_gradient():
     g2 = nn4n.vjp(m, x, 2 * (y - t) / y.size, seed=11)
     for k in g1:
         np.testing.assert_allclose(g1[k], g2[k], atol=1e-14)
+
+
+def test_carry_state_trains_consecutive_chunks_by_truncated_bptt():
+    """With carry_state, a gradient pass starts where the previous one ended:
+    bit for bit the pass of a twin whose x0 is the first chunk's last state."""
+    rng = np.random.default_rng(4)
+    x1, x2 = rng.random((2, 1, 15, 3))
+    y1, y2 = rng.random((2, 1, 15, 2))
+    carrying = Model(3, 20, 2, seed=6, activation="tanh")
+    twin = Model(3, 20, 2, seed=6, activation="tanh")
+    carrying.set("carry_state", 1)
+    assert carrying.get("carry_state") == 1
+    obj = Objective("songyang")
+    first = carrying.gradient(obj, x1, y1)
+    assert first == twin.gradient(obj, x1, y1)          # the first pass starts from x0
+    _, _, states = twin.forward(x1, rates=False, states=True)
+    twin.set_array("x0", states[0, -1])
+    got, want = carrying.gradient(obj, x2, y2), twin.gradient(obj, x2, y2)
+    assert got == want
+    assert got != Model(3, 20, 2, seed=6, activation="tanh").gradient(obj, x2, y2)   # from x0: not the same
+    for k, g in twin.grads().items():
+        assert np.array_equal(carrying.grad(k), g), k
+    # the streams keep their batch size; writing the setting starts new ones
+    with pytest.raises(errors.ShapeError, match="carry_state"):
+        carrying.train(obj, Optimizer("adam"), np.zeros((3, 15, 3)), np.zeros((3, 15, 2)))
+    carrying.set("carry_state", 1)
+    assert carrying.gradient(obj, x1, y1) == first
