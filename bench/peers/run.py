@@ -23,7 +23,8 @@ nn4n's loss and gradients to --tol (max |Δ| / max |ref| per array, float32)
 before it is timed. PyTorch nn4n 1.1.1 builds its own network from the same
 masks (its own initial weights) and is timed only, not checked.
 
-Rounds interleave the implementations (order reversed every round); each
+Shape by shape, rounds interleave the implementations (order reversed
+every round); each
 measurement is the mean time per call over at least --min-time seconds;
 reported: the median over rounds. Load averages before and after, and
 around each round, go into the report. Writes build/bench/peers.json and
@@ -36,10 +37,11 @@ import datetime
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
-import time
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -79,6 +81,12 @@ class Worker:
         env = dict(os.environ)
         if name == "nn4n-torch":
             env["PYTHONPATH"] = TORCH113_PATH + os.pathsep + env.get("PYTHONPATH", "")
+        self.tmp = None
+        if name.startswith("torch2"):
+            # A fresh Inductor cache: compile times are cold, not cache hits
+            # of an earlier run.
+            self.tmp = tempfile.mkdtemp(prefix=f"inductor-{name}-", dir=logdir)
+            env["TORCHINDUCTOR_CACHE_DIR"] = self.tmp
         self.log = open(os.path.join(logdir, name + ".log"), "w")
         self.p = subprocess.Popen([py, script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=self.log, text=True, env=env, cwd=ROOT)
@@ -104,6 +112,8 @@ class Worker:
         except subprocess.TimeoutExpired:
             self.p.kill()
         self.log.close()
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def loadavg():
@@ -181,33 +191,36 @@ def run(args):
                     usable[k].append(name)
             masks = os.path.join(datadir, k + ".masks.npz")
             res["check"][k]["masks"] = masks
-        res["usable"] = usable
-        for kind in ("forward", "train"):
-            for k in res["shapes"]:
+            # Rounds at this shape: every usable implementation once per
+            # round, forward then train step, the order reversed each round.
+            # (Shape by shape, so that a compiled peer holds one shape's
+            # programs at a time and nothing is recompiled inside a run.)
+            for kind in ("forward", "train"):
                 res[kind][k] = {name: [] for name in usable[k]}
-        for r in range(args.rounds):
-            before = loadavg()
-            order = names if r % 2 == 0 else names[::-1]
-            for shape in shapes:
-                k = skey(shape)
-                n, b, t = shape
+            for r in range(args.rounds):
+                before = loadavg()
+                order = usable[k] if r % 2 == 0 else usable[k][::-1]
                 for kind in ("forward", "train"):
                     for name in order:
-                        if name not in usable[k]:
-                            continue
                         w = workers[name]
                         kw = dict(n=n, b=b, t=t, min_time=args.min_time, **w.extra)
                         if name == "nn4n-torch":
-                            kw["masks"] = res["check"][k]["masks"]
+                            kw["masks"] = masks
                         try:
                             m = w.call(kind, **kw)
                         except WorkerError as e:
                             res["errors"].append(f"round {r} {k} {kind} {name}: {e}")
                             print(f"peers: {k} {kind} {name}: {e}", file=sys.stderr)
                             continue
+                        if m.get("recompiled"):
+                            res["errors"].append(f"round {r} {k} {kind} {name}: compiled again during the run")
                         res[kind][k][name].append(m)
-            res["round_load"].append({"before": before, "after": loadavg()})
-            print(f"peers: round {r + 1}/{args.rounds} done, load {loadavg()}", file=sys.stderr)
+                res["round_load"].append({"shape": k, "round": r, "before": before, "after": loadavg()})
+                print(f"peers: {k} round {r + 1}/{args.rounds}, load {loadavg()}", file=sys.stderr)
+            for name in usable[k]:
+                if name != "nn4n-torch":
+                    workers[name].call("drop", n=n, b=b, t=t, **workers[name].extra)
+        res["usable"] = usable
     finally:
         for w in workers.values():
             w.close()
@@ -296,9 +309,10 @@ def render(res):
     for n in names:
         lines.append(f"- {IMPLS[n][0]}: " + describe(n, res["info"].get(n, {})))
     lines.append("")
-    lines.append("Load average (1/5/15 min) before and after each round: " +
-                 "; ".join(f"{i + 1}: {fmt_load(x['before'])} → {fmt_load(x['after'])}"
-                           for i, x in enumerate(res["round_load"])) + ".")
+    lines.append("1-min load average before → after each round, per shape: " + "; ".join(
+        f"{k.replace('x', '×')}: " + ", ".join(f"{x['before'][0]:.2f}→{x['after'][0]:.2f}"
+                                            for x in res["round_load"] if x["shape"] == k)
+        for k in res["shapes"]) + ".")
     if res["errors"]:
         lines += ["", "Errors:", ""] + [f"- {e.splitlines()[0]}" for e in res["errors"]]
     lines += ["", END]

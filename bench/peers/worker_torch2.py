@@ -128,6 +128,11 @@ def compile(n, b, t, data, variant="eager"):
     return res
 
 
+def _graphs():
+    """Graphs Dynamo has compiled so far in this process."""
+    return torch._dynamo.utils.counters["stats"]["unique_graphs"]
+
+
 def forward(n, b, t, min_time, variant="eager"):
     st = _states[(_key(n, b, t), variant)]
     fwd, u = st["fwd"], st["u"]
@@ -135,8 +140,9 @@ def forward(n, b, t, min_time, variant="eager"):
     def fn():
         with torch.inference_mode():
             fwd(u)
+    g0 = _graphs()
     mean, iters, best = timeit(fn, min_time)
-    return {"mean": mean, "iters": iters, "min": best}
+    return {"mean": mean, "iters": iters, "min": best, "recompiled": _graphs() != g0}
 
 
 def train(n, b, t, min_time, variant="eager"):
@@ -149,8 +155,9 @@ def train(n, b, t, min_time, variant="eager"):
         loss.backward()
         opt.step()
         model.project()
+    g0 = _graphs()
     mean, iters, best = timeit(fn, min_time)
-    return {"mean": mean, "iters": iters, "min": best}
+    return {"mean": mean, "iters": iters, "min": best, "recompiled": _graphs() != g0}
 
 
 def drop(n, b, t, variant="eager"):
