@@ -31,6 +31,7 @@ import optax
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from _proto import serve, timeit  # noqa: E402
+from _check import residuals  # noqa: E402  (beside this script)
 
 LR = 1e-3
 NAMES = ("w_in", "w_rec", "w_out", "b_in", "b_rec", "b_out")
@@ -98,24 +99,13 @@ def _make(const, alpha):
 
 
 def check(n, b, t, ref):
-    """Loss and gradients on the shared batch against nn4n's, before any
-    training step: per array max |Δ| / max |ref|, and |Δloss| / |loss|."""
+    """Loss, outputs and gradients on the shared batch, before any training
+    step, against nn4n's (bench/peers/_check.py)."""
     st = _states[_key(n, b, t)]
     loss, g = jax.jit(jax.value_and_grad(st["loss_fn"]))(st["p"], st["u"], st["y"])
-    yout = st["fwd"](st["p"], st["u"])
-    r = np.load(ref)
-    res = {"loss": abs(float(loss) - float(r["loss"])) / abs(float(r["loss"])),
-           "outputs": _rel(np.asarray(yout), r["outputs"])}
-    for k in NAMES:
-        res["g_" + k] = _rel(np.asarray(g[k]), r["g_" + k])
-    return {"residuals": res, "loss": float(loss), "dtype": str(st["u"].dtype)}
-
-
-def _rel(a, ref):
-    a = np.asarray(a, dtype=np.float64)
-    ref = np.asarray(ref, dtype=np.float64).reshape(a.shape)
-    scale = np.max(np.abs(ref))
-    return float(np.max(np.abs(a - ref)) / scale) if scale > 0 else float(np.max(np.abs(a)))
+    mine = {"loss": float(loss), "outputs": np.asarray(st["fwd"](st["p"], st["u"]))}
+    mine.update({"g_" + k: np.asarray(g[k]) for k in NAMES})
+    return dict(residuals(mine, ref), loss=float(loss), dtype=str(st["u"].dtype))
 
 
 def compile(n, b, t, data):

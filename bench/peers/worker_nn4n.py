@@ -32,6 +32,7 @@ from nn4n.optim import Adam
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from _proto import serve, timeit  # noqa: E402
+from _check import residuals  # noqa: E402  (beside this script)
 
 I, O = 4, 2
 LR = 1e-3
@@ -48,13 +49,13 @@ def _key(n, b, t):
     return f"{n}x{b}x{t}"
 
 
-def _build(n):
+def _build(n, precision="float32"):
     m = MultiAreaEI(dims=[I, n, O], n_areas=2, area_connectivities=[0.1, 0.1], exc_pct=0.8, seed=1)
     ei, sp = m.get_masks(), m.get_sparsity_masks()  # nn4n's (pre, post) orientation
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         net = CTRNN(dims=[I, n, O], ei_masks=ei, sparsity_masks=sp, activation="relu", dt=10, tau=100,
-                    biases="zero", precision="float32", seed=1)
+                    biases="zero", precision=precision, seed=1)
     return net, ei, sp
 
 
@@ -104,11 +105,26 @@ def prepare(n, b, t, folder):
         ref["g_" + k] = grads[k]
     yref, _, _ = nat.forward(u64, rates=False)
     ref["outputs"] = yref
+    # The same network in float64, with the float32 weights the peers load:
+    # how far each float32 implementation is from the exact result.
+    net64, _, _ = _build(n, "float64")
+    for w in ("w_in", "w_rec", "w_out"):
+        net64.native.set_array(w, arrays[w].astype(np.float64))
+    crit64 = RNNLoss(net64)
+    g64, t64 = net64.gradients(u64, y64, criterion=crit64)
+    crit64.close()
+    ref["f64_loss"] = np.float64(t64["total"])
+    for k in ("w_in", "w_rec", "w_out", "b_in", "b_rec", "b_out"):
+        ref["f64_g_" + k] = g64[k]
+    ref["f64_outputs"] = net64.native.forward(u64, rates=False)[0]
+    net64.close()
     refpath = os.path.join(folder, key + ".ref.npz")
     np.savez(refpath, **ref)
+    mine = {"loss": ref["loss"], "outputs": yref, **{k: ref[k] for k in ref if k.startswith("g_")}}
+    self_check = residuals(mine, refpath)
     _nets[key] = (net, u64, y64, crit, Adam(lr=LR))
     return {"data": path, "ref": refpath, "masks": masks, "loss": float(terms["total"]),
-            "trained": sorted(grads)}
+            "trained": sorted(grads), "vs_f64": self_check["vs_f64"]}
 
 
 def _optional(nat, key):

@@ -27,6 +27,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from _proto import serve, timeit  # noqa: E402
+from _check import residuals  # noqa: E402  (beside this script)
 
 LR = 1e-3
 NAMES = ("w_in", "w_rec", "w_out", "b_in", "b_rec", "b_out")
@@ -79,29 +80,19 @@ def _load(path):
     return EIRNN(z), torch.from_numpy(np.array(z["u"])), torch.from_numpy(np.array(z["y"]))
 
 
-def _rel(a, ref):
-    a = np.asarray(a, dtype=np.float64)
-    ref = np.asarray(ref, dtype=np.float64).reshape(a.shape)
-    scale = np.max(np.abs(ref))
-    return float(np.max(np.abs(a - ref)) / scale) if scale > 0 else float(np.max(np.abs(a)))
-
-
 def check(n, b, t, ref, variant="eager"):
-    """Loss and gradients on the shared batch against nn4n's (see
-    worker_jax.check), through the variant's own (compiled) module, before
-    any training step."""
+    """Loss, outputs and gradients on the shared batch against nn4n's
+    (bench/peers/_check.py), through the variant's own (compiled) module,
+    before any training step."""
     st = _states[(_key(n, b, t), variant)]
     model, u, y = st["model"], st["u"], st["y"]
     out = st["trn"](u)
     loss = F.mse_loss(out, y)
     loss.backward()
-    r = np.load(ref)
-    res = {"loss": abs(float(loss) - float(r["loss"])) / abs(float(r["loss"])),
-           "outputs": _rel(out.detach().numpy(), r["outputs"])}
-    for k in NAMES:
-        res["g_" + k] = _rel(getattr(model, k).grad.numpy(), r["g_" + k])
+    mine = {"loss": float(loss), "outputs": out.detach().numpy()}
+    mine.update({"g_" + k: getattr(model, k).grad.numpy() for k in NAMES})
     model.zero_grad(set_to_none=True)
-    return {"residuals": res, "loss": float(loss), "dtype": str(u.dtype)}
+    return dict(residuals(mine, ref), loss=float(loss), dtype=str(u.dtype))
 
 
 def compile(n, b, t, data, variant="eager"):
