@@ -57,8 +57,8 @@ class EIRNN(nn.Module):
         drive = F.linear(u, self.w_in * self.exists_in, self.b_in) + self.b_rec
         x = u.new_zeros(u.shape[0], w_rec.shape[0])
         rates = []
-        for t in range(u.shape[1]):
-            x = (1 - self.alpha) * x + self.alpha * (F.linear(torch.relu(x), w_rec) + drive[:, t])
+        for d in drive.unbind(1):  # one backward op for all steps (drive[:, t] would give T full-size ones)
+            x = (1 - self.alpha) * x + self.alpha * (F.linear(torch.relu(x), w_rec) + d)
             rates.append(torch.relu(x))
         return F.linear(torch.stack(rates, dim=1), self.w_out * self.exists_out, self.b_out)
 
