@@ -2,7 +2,7 @@
 """The peer benchmark: nn4n against JAX and PyTorch 2 on one workload.
 
     make bench-peers                       # venvs (setup_venvs.sh), then this
-    .venv/bin/python bench/peers/run.py [--smoke] [--shapes 64x16x100,...]
+    .venv/bin/python bench/peers/run.py [--smoke] [--shapes 64x16x100,...] [--report-only]
 
 Workload: nn4n's float32 E/I CTRNN (ReLU, MultiAreaEI masks, I = 4, O = 2,
 Dale "clip"), forward (outputs for a batch) and train step (forward +
@@ -377,7 +377,14 @@ def main():
     ap.add_argument("--impls", default=",".join(IMPLS), help="comma-separated subset of " + ",".join(IMPLS))
     ap.add_argument("--no-setup", action="store_true", help="do not run setup_venvs.sh when a venv is missing")
     ap.add_argument("--docs", default=os.path.join(ROOT, "docs", "BENCHMARKS.md"))
+    ap.add_argument("--report-only", action="store_true",
+                    help="re-render build/bench/peers.json into --docs without measuring")
     args = ap.parse_args()
+    if args.report_only:
+        with open(os.path.join(ROOT, "build", "bench", "peers.json")) as f:
+            write_docs(render(json.load(f)), args.docs)
+        print(f"peers: re-rendered build/bench/peers.json into {args.docs}", file=sys.stderr)
+        return 0
     if args.shapes is None:
         args.shapes = SMOKE_SHAPES if args.smoke else DEFAULT_SHAPES
     if args.rounds is None:
