@@ -278,7 +278,10 @@ def render(res):
             lines.append(f"| {k.replace('x', '×')} | " + " | ".join(cells) + f" | {ratio_cell(med, checked)} |")
     comp = [n for n in names if n in ("jax", "torch2-compile")]
     if comp:
-        lines += ["", "### Compile time (once per shape, not in the figures above)", ""]
+        lines += ["", "### Compile time (once per shape, not in the figures above)", "",
+                  "JAX: `jit(...).lower(...).compile()`; PyTorch: the first call of the compiled module "
+                  "(compilation and one run), in inference mode for the forward and forward + backward for "
+                  "the train step. Each run starts with an empty Inductor cache.", ""]
         hdr = []
         for n in comp:
             hdr += [f"{IMPLS[n][0]} forward", f"{IMPLS[n][0]} train step"]
