@@ -16,7 +16,6 @@ root=$(cd "$here/../.." && pwd)
 venvs=${PEERS_VENVS:-$root/build/bench-venvs}
 
 TORCH_PIN="torch==2.15.0"
-TORCH_PURE_DEPS="sympy mpmath networkx jinja2 MarkupSafe filelock fsspec typing-extensions setuptools numpy"
 JAX_PINS="jax==0.12.1 jaxlib==0.12.1 optax==0.2.8 numpy"
 
 find_python() {
@@ -47,21 +46,17 @@ make_venv() {
 	return 0
 }
 
-# PyTorch 2. The only torch on PyPI for Linux is the CUDA build: it declares
-# the nvidia-*/cuda-* runtime wheels (GBs) and libtorch_global_deps links
-# libcudart, so a --no-deps install does not import. It is tried first (the
-# wheel stays in pip's cache) for a mirror that serves a CPU wheel under the
-# same name; otherwise torch is installed with everything it declares.
-torch_stamp="$TORCH_PIN $TORCH_PURE_DEPS"
+# PyTorch 2. The torch wheel PyPI serves for Linux is the CUDA build: it
+# declares the nvidia-*/cuda-* runtime wheels (several GB) and its
+# libtorch_global_deps links libcudart, so installing it with --no-deps and
+# only its pure-Python deps does not import (tried: "libcudart.so.13: cannot
+# open shared object file"). It is installed with everything it declares;
+# the CPU code never loads the CUDA libraries after import.
+torch_stamp="$TORCH_PIN"
 if make_venv torch2 "$torch_stamp"; then
 	tp=$venvs/torch2/bin/python
-	echo "setup_venvs: installing $TORCH_PIN into $venvs/torch2" >&2
-	"$tp" -m pip install -q --no-deps "$TORCH_PIN"
-	"$tp" -m pip install -q $TORCH_PURE_DEPS
-	if ! "$tp" -c 'import torch' 2>/dev/null; then
-		echo "setup_venvs: torch needs its CUDA runtime wheels to import; installing them" >&2
-		"$tp" -m pip install -q "$TORCH_PIN"
-	fi
+	echo "setup_venvs: installing $TORCH_PIN (with its CUDA runtime wheels, several GB) into $venvs/torch2" >&2
+	"$tp" -m pip install -q "$TORCH_PIN" numpy
 	"$tp" -c '
 import torch
 f = torch.compile(lambda a: torch.relu(a) * 2, fullgraph=True)
