@@ -8,6 +8,8 @@
 #                             the purego build and its -short tests, the quick C suites, a Python smoke
 #   make test                 the full gate: Go vet and tests, then the C ABI suites (tests/c/run.sh) ...
 #   make bench                benchmarks, nn4n vs PyTorch nn4n side by side (docs/BENCHMARKS.md)
+#   make bench-peers          nn4n vs JAX and PyTorch 2 (eager, torch.compile), venvs of their own
+#                             in build/bench-venvs (docs/BENCHMARKS.md; never part of make test)
 #   make demo                 the demo
 #   make flipflop             3-bit flip-flop fixed points and spectra (build/flipflop/)
 #   make context              context-dependent task: fixed points per context, input sweeps (build/context/)
@@ -40,7 +42,7 @@ GO_SRC  := $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test
 
 .PHONY: all lib deps test test-c test-python python bench demo install clean
 .PHONY: test-matlab matlab-test matlab-proto matlab-mex test-bench wheel test-wheel test-install flipflop context test-reliability soak neurogym-table
-.PHONY: bindings check-bindings check sdist test-sdist bench-wheel
+.PHONY: bindings check-bindings check sdist test-sdist bench-wheel bench-peers
 
 all: $(STAMP) lib
 	$(GO) build ./...
@@ -220,6 +222,16 @@ endif
 
 test-bench: lib python
 	GO="$(GO)" $(PY) bench/run.py --smoke
+
+# bench-peers: the same workload written idiomatically in JAX (jit, lax.scan,
+# optax) and PyTorch 2 (eager and torch.compile), identical weights and data,
+# numerics checked against nn4n before timing (bench/peers/run.py, ~15 min).
+# bench/peers/setup_venvs.sh installs torch and JAX into build/bench-venvs
+# (idempotent; downloads several GB the first time). PEERS_ARGS passes options
+# (--smoke, --shapes 64x16x100,...). Not part of make test.
+bench-peers: lib python
+	./bench/peers/setup_venvs.sh
+	$(PY) bench/peers/run.py $(PEERS_ARGS)
 
 # neurogym-table trains the neurogym tasks of examples/python/neurogym_table.py
 # with the default recipe (~5 min) and prints the table of docs/RESULTS.md.
