@@ -13,7 +13,9 @@ import (
 // the recurrent weights of a forward pass, multiplied once per time step.
 // Where the CPU has AVX2 and FMA it is stored as panels of nr rows of w,
 // each k-major and zero-padded, the layout of a 4×nr product kernel; BLAS
-// would repack w on every call. Elsewhere MulT calls BLAS.
+// would repack w on every call. Elsewhere MulT calls BLAS. A panel is 96
+// bytes of each column of w for the AVX2 kernel and 192 for the AVX-512
+// one, which gives every element of the product the same bits.
 //
 // A Packed is read-only once packed: any number of goroutines may call MulT
 // on it at once.
@@ -22,6 +24,7 @@ type Packed[T Float] struct {
 	w      []T  // the matrix, for BLAS
 	trans  bool // w holds the transpose (k×n)
 	panels []T  // ⌈n/nr⌉ panels of k×nr
+	wide   bool // the panels are the AVX-512 kernel's
 }
 
 // HasPacked reports whether Packed has its product kernel on this CPU and
@@ -29,9 +32,18 @@ type Packed[T Float] struct {
 // work by it (tests turn it off to run the BLAS paths).
 var HasPacked = kernel.Available
 
-// panelRows returns nr, the rows of w in a panel: 96 bytes of each column.
-func panelRows[T Float]() int {
+// UseWide reports whether Pack lays out panels for the AVX-512 kernels,
+// which it does where the CPU has them (tests turn it off to compare the
+// two kernels).
+var UseWide = kernel.Wide
+
+// panelRows returns nr, the rows of w in a panel: 96 bytes of each column,
+// or 192 for the wide kernel.
+func panelRows[T Float](wide bool) int {
 	var zero T
+	if wide {
+		return 192 / int(unsafe.Sizeof(zero))
+	}
 	return 96 / int(unsafe.Sizeof(zero))
 }
 
@@ -51,7 +63,8 @@ func (p *Packed[T]) pack(w []T, n, k int, trans bool) {
 	if !kernel.Available {
 		return
 	}
-	nr := panelRows[T]()
+	p.wide = UseWide && kernel.Wide
+	nr := panelRows[T](p.wide)
 	size := (n + nr - 1) / nr * nr * k
 	if cap(p.panels) < size {
 		p.panels = make([]T, size)
@@ -104,14 +117,14 @@ func (p *Packed[T]) MulT(m int, a []T, lda int, c []T, ldc int) {
 		}
 		return
 	}
-	nr := panelRows[T]()
+	nr := panelRows[T](p.wide)
 	for q := 0; q*nr < n; q++ {
 		j0, panel := q*nr, &p.panels[q*nr*k]
 		cols := min(nr, n-j0)
 		i := 0
 		for ; i+4 <= m; i += 4 {
 			if cols == nr {
-				tile(k, &a[i*lda], lda, panel, &c[i*ldc+j0], ldc)
+				tile(p.wide, k, &a[i*lda], lda, panel, &c[i*ldc+j0], ldc)
 			} else {
 				p.edge(a[i*lda:], lda, panel, c[i*ldc+j0:], ldc, 0, 4, cols)
 			}
@@ -136,9 +149,9 @@ func (p *Packed[T]) MulT(m int, a []T, lda int, c []T, ldc int) {
 // scratch block and adds its rows lo…hi−1, columns 0…cols−1, to the rows of
 // c from c[0] (stride ldc).
 func (p *Packed[T]) edge(a []T, lda int, panel *T, c []T, ldc int, lo, hi, cols int) {
-	var scratch [96]T // 4 rows of nr
-	nr := panelRows[T]()
-	tile(p.k, &a[0], lda, panel, &scratch[0], nr)
+	var scratch [4 * 48]T // 4 rows of nr ≤ 48
+	nr := panelRows[T](p.wide)
+	tile(p.wide, p.k, &a[0], lda, panel, &scratch[0], nr)
 	for r := lo; r < hi; r++ {
 		row := c[r*ldc : r*ldc+cols]
 		for j, v := range scratch[r*nr : r*nr+cols] {
@@ -147,13 +160,21 @@ func (p *Packed[T]) edge(a []T, lda int, panel *T, c []T, ldc int, lo, hi, cols 
 	}
 }
 
-// tile is the kernel of MulT (see package kernel).
-func tile[T Float](k int, a *T, lda int, w *T, c *T, ldc int) {
+// tile is the kernel of MulT (see package kernel), the AVX-512 one if wide.
+func tile[T Float](wide bool, k int, a *T, lda int, w *T, c *T, ldc int) {
 	switch a := any(a).(type) {
 	case *float32:
-		kernel.Tile32(k, a, lda, any(w).(*float32), any(c).(*float32), ldc)
+		if wide {
+			kernel.Tile32W(k, a, lda, any(w).(*float32), any(c).(*float32), ldc)
+		} else {
+			kernel.Tile32(k, a, lda, any(w).(*float32), any(c).(*float32), ldc)
+		}
 	case *float64:
-		kernel.Tile64(k, a, lda, any(w).(*float64), any(c).(*float64), ldc)
+		if wide {
+			kernel.Tile64W(k, a, lda, any(w).(*float64), any(c).(*float64), ldc)
+		} else {
+			kernel.Tile64(k, a, lda, any(w).(*float64), any(c).(*float64), ldc)
+		}
 	}
 }
 

@@ -255,3 +255,115 @@ reduce:
 done:
 	VZEROUPPER
 	RET
+
+// func cpuHasAVX512() bool
+// AVX-512 F with the OS saving opmask and ZMM state, as well as what
+// cpuHasFMA asks for.
+TEXT ·cpuHasAVX512(SB), NOSPLIT, $0-1
+	MOVL $1, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x18001000, CX // FMA, OSXSAVE, AVX
+	CMPL CX, $0x18001000
+	JNE  no512
+	MOVL $7, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x10020, BX    // AVX2 (bit 5) and AVX-512 F (bit 16)
+	CMPL BX, $0x10020
+	JNE  no512
+	XORL CX, CX
+	XGETBV               // XCR0: XMM, YMM, opmask, ZMM_Hi256, Hi16_ZMM
+	ANDL $0xe6, AX
+	CMPL AX, $0xe6
+	JNE  no512
+	MOVB $1, ret+0(FP)
+	RET
+no512:
+	MOVB $0, ret+0(FP)
+	RET
+
+// The wide tiles are the tiles above on ZMM registers: panels of 192 bytes
+// (48 float32 or 24 float64 per p), each element summed from zero with
+// fused multiply-adds in order of p and then added to c, as in TILE, so
+// that both give the same bits. WTILE_ADD and WTILE_ROW are TILE_ADD and
+// TILE_ROW on ZMM registers, 64 bytes apart.
+
+#define WTILE_ADD(ADD, MOVE, za, zb, zc) \
+	ADD  (R8), za, za    \
+	MOVE za, (R8)        \
+	ADD  64(R8), zb, zb  \
+	MOVE zb, 64(R8)      \
+	ADD  128(R8), zc, zc \
+	MOVE zc, 128(R8)
+
+#define WTILE_ROW(BCAST, FMA, row, za, zb, zc) \
+	BCAST (row)(AX*1), Z15 \
+	FMA   Z12, Z15, za     \
+	FMA   Z13, Z15, zb     \
+	FMA   Z14, Z15, zc
+
+// WTILE expects the registers of TILE.
+#define WTILE(SHIFT, SIZE, MOVE, BCAST, FMA, ADD) \
+	SHLQ $SHIFT, DX              \
+	SHLQ $SHIFT, R9              \
+	FOUR_ROWS                    \
+	VPXORQ Z0, Z0, Z0            \
+	VPXORQ Z1, Z1, Z1            \
+	VPXORQ Z2, Z2, Z2            \
+	VPXORQ Z3, Z3, Z3            \
+	VPXORQ Z4, Z4, Z4            \
+	VPXORQ Z5, Z5, Z5            \
+	VPXORQ Z6, Z6, Z6            \
+	VPXORQ Z7, Z7, Z7            \
+	VPXORQ Z8, Z8, Z8            \
+	VPXORQ Z9, Z9, Z9            \
+	VPXORQ Z10, Z10, Z10         \
+	VPXORQ Z11, Z11, Z11         \
+	XORQ AX, AX                  \
+wloop:                               \
+	TESTQ CX, CX                 \
+	JZ    wdone                  \
+	MOVE  (DI), Z12              \
+	MOVE  64(DI), Z13            \
+	MOVE  128(DI), Z14           \
+	WTILE_ROW(BCAST, FMA, SI, Z0, Z1, Z2)   \
+	WTILE_ROW(BCAST, FMA, R10, Z3, Z4, Z5)  \
+	WTILE_ROW(BCAST, FMA, R11, Z6, Z7, Z8)  \
+	WTILE_ROW(BCAST, FMA, R12, Z9, Z10, Z11) \
+	ADDQ  $SIZE, AX              \
+	ADDQ  $192, DI               \
+	DECQ  CX                     \
+	JMP   wloop                  \
+wdone:                               \
+	WTILE_ADD(ADD, MOVE, Z0, Z1, Z2)   \
+	ADDQ R9, R8                        \
+	WTILE_ADD(ADD, MOVE, Z3, Z4, Z5)   \
+	ADDQ R9, R8                        \
+	WTILE_ADD(ADD, MOVE, Z6, Z7, Z8)   \
+	ADDQ R9, R8                        \
+	WTILE_ADD(ADD, MOVE, Z9, Z10, Z11) \
+	VZEROUPPER                         \
+	RET
+
+// func Tile32W(k int, a *float32, lda int, w *float32, c *float32, ldc int)
+// nr = 48.
+TEXT ·Tile32W(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ w+24(FP), DI
+	MOVQ c+32(FP), R8
+	MOVQ ldc+40(FP), R9
+	WTILE(2, 4, VMOVUPS, VBROADCASTSS, VFMADD231PS, VADDPS)
+
+// func Tile64W(k int, a *float64, lda int, w *float64, c *float64, ldc int)
+// nr = 24.
+TEXT ·Tile64W(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ w+24(FP), DI
+	MOVQ c+32(FP), R8
+	MOVQ ldc+40(FP), R9
+	WTILE(3, 8, VMOVUPD, VBROADCASTSD, VFMADD231PD, VADDPD)

@@ -9,6 +9,19 @@ package kernel
 // Available is false: there are no kernels on this architecture or build.
 const Available = false
 
+// Wide is false: there are no kernels on this architecture or build.
+const Wide = false
+
+// Tile32W is not available; it panics.
+func Tile32W(k int, a *float32, lda int, w *float32, c *float32, ldc int) {
+	panic("kernel: Tile32W unavailable")
+}
+
+// Tile64W is not available; it panics.
+func Tile64W(k int, a *float64, lda int, w *float64, c *float64, ldc int) {
+	panic("kernel: Tile64W unavailable")
+}
+
 // Tile32 is not available; it panics.
 func Tile32(k int, a *float32, lda int, w *float32, c *float32, ldc int) {
 	panic("kernel: Tile32 unavailable")
