@@ -295,8 +295,7 @@ func (m *Model) forwardInto(dst *Trajectory, b *Batch, history bool) error {
 			return fmt.Errorf("ctrnn: %s buffer has %d values, want B×T×%d = %d", s.name, len(s.v), s.k, b.B*b.T*s.k)
 		}
 	}
-	m.run.forward(m, b, history)
-	m.run.export(dst)
+	m.run.forward(m, b, history, dst)
 	return nil
 }
 

@@ -19,7 +19,10 @@ import (
 // agree to rounding. One worker's gradients are the ones the
 // finite-difference tests check.
 func TestSplitMatchesOneWorker(t *testing.T) {
-	defer func(w, p int, k bool) { minWork, linalg.HasPacked = w, k; runtime.GOMAXPROCS(p) }(minWork, runtime.GOMAXPROCS(0), linalg.HasPacked)
+	defer func(w, f, p int, k bool) {
+		minWork, minForwardWork, linalg.HasPacked = w, f, k
+		runtime.GOMAXPROCS(p)
+	}(minWork, minForwardWork, runtime.GOMAXPROCS(0), linalg.HasPacked)
 	kernel := linalg.HasPacked
 	for _, c := range []struct {
 		prec   Precision
@@ -43,7 +46,7 @@ func TestSplitMatchesOneWorker(t *testing.T) {
 			}
 			run := func(workers int) result {
 				runtime.GOMAXPROCS(workers)
-				minWork = 0
+				minWork, minForwardWork = 0, 0
 				m.Reseed(41)
 				tr, err := m.Forward(b, Needs{Rates: true, States: true})
 				if err != nil {
@@ -108,11 +111,11 @@ func workersOf(m *Model) int {
 // split and one whose W_rec exceeds blasBytes, and compares them with
 // single-threaded runs.
 func TestThreadedBLASMatchesOneThread(t *testing.T) {
-	defer func(w, b, p int, k bool) {
-		minWork, blasBytes, linalg.HasPacked = w, b, k
+	defer func(w, f, b, p int, k bool) {
+		minWork, minForwardWork, blasBytes, linalg.HasPacked = w, f, b, k
 		runtime.GOMAXPROCS(p)
-	}(minWork, blasBytes, runtime.GOMAXPROCS(0), linalg.HasPacked)
-	minWork = 0
+	}(minWork, minForwardWork, blasBytes, runtime.GOMAXPROCS(0), linalg.HasPacked)
+	minWork, minForwardWork = 0, 0
 	cfg := testConfig(ReLU, LinearHead, Clip, 43)
 	cfg.Units, cfg.Alphas, cfg.Rec, cfg.Out, cfg.In = 96, nil, Constraint{}, Constraint{}, Constraint{}
 	m, err := New(cfg)
@@ -264,8 +267,8 @@ func TestOutputsIndependentOfThreads(t *testing.T) {
 	if !linalg.HasPacked {
 		t.Skip("no packed product kernel on this CPU or build")
 	}
-	defer func(w, p int) { minWork = w; runtime.GOMAXPROCS(p) }(minWork, runtime.GOMAXPROCS(0))
-	minWork = 0
+	defer func(w, f, p int) { minWork, minForwardWork = w, f; runtime.GOMAXPROCS(p) }(minWork, minForwardWork, runtime.GOMAXPROCS(0))
+	minWork, minForwardWork = 0, 0
 	cfg := testConfig(Tanh, LinearHead, Clip, 53)
 	cfg.Units, cfg.Alphas, cfg.Rec, cfg.Out, cfg.In = 64, nil, Constraint{}, Constraint{}, Constraint{}
 	m, err := New(cfg)
