@@ -123,8 +123,8 @@ func (p *Packed[T]) MulT(m int, a []T, lda int, c []T, ldc int) {
 		cols := min(nr, n-j0)
 		i := 0
 		for ; i+4 <= m; i += 4 {
-			if cols == nr {
-				tile(p.wide, k, &a[i*lda], lda, panel, &c[i*ldc+j0], ldc)
+			if cols == nr || narrow(p.wide, nr, cols) {
+				tile(p.wide, cols, nr, k, &a[i*lda], lda, panel, &c[i*ldc+j0], ldc)
 			} else {
 				p.edge(a[i*lda:], lda, panel, c[i*ldc+j0:], ldc, 0, 4, cols)
 			}
@@ -150,8 +150,11 @@ func (p *Packed[T]) MulT(m int, a []T, lda int, c []T, ldc int) {
 // c from c[0] (stride ldc).
 func (p *Packed[T]) edge(a []T, lda int, panel *T, c []T, ldc int, lo, hi, cols int) {
 	var scratch [4 * 48]T // 4 rows of nr ≤ 48
-	nr := panelRows[T](p.wide)
-	tile(p.wide, p.k, &a[0], lda, panel, &scratch[0], nr)
+	nr, tc := panelRows[T](p.wide), cols
+	if !narrow(p.wide, nr, cols) {
+		tc = nr
+	}
+	tile(p.wide, tc, nr, p.k, &a[0], lda, panel, &scratch[0], nr)
 	for r := lo; r < hi; r++ {
 		row := c[r*ldc : r*ldc+cols]
 		for j, v := range scratch[r*nr : r*nr+cols] {
@@ -160,20 +163,41 @@ func (p *Packed[T]) edge(a []T, lda int, panel *T, c []T, ldc int, lo, hi, cols 
 	}
 }
 
-// tile is the kernel of MulT (see package kernel), the AVX-512 one if wide.
-func tile[T Float](wide bool, k int, a *T, lda int, w *T, c *T, ldc int) {
+// narrow reports whether the wide kernel has a tile of exactly cols of the
+// nr columns of a panel (a third or two thirds of it), which the last
+// panel of a matrix runs on instead of computing the whole panel.
+func narrow(wide bool, nr, cols int) bool {
+	return wide && (3*cols == nr || 3*cols == 2*nr)
+}
+
+// tile is the kernel of MulT (see package kernel): the AVX-512 one if wide,
+// computing cols of the panel's nr columns (nr, or a third or two thirds
+// of it with the wide kernel).
+func tile[T Float](wide bool, cols, nr, k int, a *T, lda int, w *T, c *T, ldc int) {
 	switch a := any(a).(type) {
 	case *float32:
-		if wide {
-			kernel.Tile32W(k, a, lda, any(w).(*float32), any(c).(*float32), ldc)
-		} else {
-			kernel.Tile32(k, a, lda, any(w).(*float32), any(c).(*float32), ldc)
+		w, c := any(w).(*float32), any(c).(*float32)
+		switch {
+		case !wide:
+			kernel.Tile32(k, a, lda, w, c, ldc)
+		case cols == nr:
+			kernel.Tile32W(k, a, lda, w, c, ldc)
+		case 3*cols == 2*nr:
+			kernel.Tile32W32(k, a, lda, w, c, ldc)
+		default:
+			kernel.Tile32W16(k, a, lda, w, c, ldc)
 		}
 	case *float64:
-		if wide {
-			kernel.Tile64W(k, a, lda, any(w).(*float64), any(c).(*float64), ldc)
-		} else {
-			kernel.Tile64(k, a, lda, any(w).(*float64), any(c).(*float64), ldc)
+		w, c := any(w).(*float64), any(c).(*float64)
+		switch {
+		case !wide:
+			kernel.Tile64(k, a, lda, w, c, ldc)
+		case cols == nr:
+			kernel.Tile64W(k, a, lda, w, c, ldc)
+		case 3*cols == 2*nr:
+			kernel.Tile64W16(k, a, lda, w, c, ldc)
+		default:
+			kernel.Tile64W8(k, a, lda, w, c, ldc)
 		}
 	}
 }

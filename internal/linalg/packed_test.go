@@ -33,8 +33,9 @@ func TestPackedMulT(t *testing.T) {
 
 // TestPackedWideBits checks that the AVX-512 kernel gives the AVX2
 // kernel's product bit for bit, over shapes that take every path of MulT
-// (whole and partial panels of both widths, last rows, fewer than four
-// rows) and long sums, where a change of order would show.
+// (whole and partial panels of both widths, last panels of a third and two
+// thirds of a wide panel, last rows, fewer than four rows) and long sums,
+// where a change of order would show.
 func TestPackedWideBits(t *testing.T) {
 	if !kernel.Wide {
 		t.Skip("no AVX-512 on this CPU or build")
@@ -46,7 +47,7 @@ func TestPackedWideBits(t *testing.T) {
 
 func testWideBits[T Float](t *testing.T) {
 	fill := normals[T](7, 8)
-	for _, n := range []int{1, 11, 24, 47, 48, 49, 64, 100, 256} {
+	for _, n := range []int{1, 11, 24, 32, 40, 47, 48, 49, 64, 80, 100, 256} {
 		for _, k := range []int{1, 5, 64, 100, 257} {
 			for _, m := range []int{1, 3, 4, 6, 16, 33} {
 				lda, ldc := k+1, n+3

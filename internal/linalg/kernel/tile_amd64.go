@@ -33,6 +33,27 @@ func Tile32W(k int, a *float32, lda int, w *float32, c *float32, ldc int)
 //go:noescape
 func Tile64W(k int, a *float64, lda int, w *float64, c *float64, ldc int)
 
+// Tile32W32 is Tile32W for the first 32 columns of the panel only:
+// c[i·ldc + j] for j < 32.
+//
+//go:noescape
+func Tile32W32(k int, a *float32, lda int, w *float32, c *float32, ldc int)
+
+// Tile32W16 is Tile32W for the first 16 columns of the panel only.
+//
+//go:noescape
+func Tile32W16(k int, a *float32, lda int, w *float32, c *float32, ldc int)
+
+// Tile64W16 is Tile64W for the first 16 columns of the panel only.
+//
+//go:noescape
+func Tile64W16(k int, a *float64, lda int, w *float64, c *float64, ldc int)
+
+// Tile64W8 is Tile64W for the first 8 columns of the panel only.
+//
+//go:noescape
+func Tile64W8(k int, a *float64, lda int, w *float64, c *float64, ldc int)
+
 //go:noescape
 func cpuHasAVX512() bool
 
