@@ -99,6 +99,7 @@ type engine[T linalg.Float] struct {
 	// Gradients with respect to the effective parameters, and Ω's sum and
 	// count of terms over this worker's trials.
 	gWIn, gWRec, gWOut, gBias, gBOut, gAlpha []T
+	atb                                      linalg.ATB[T] // the blocks of the W_rec gradient
 	omegaSum                                 float64
 	omegaCount                               int
 }
@@ -510,7 +511,8 @@ func (e *engine[T]) backWeights(omegaScale T) {
 	}
 	nb, nt, nI, nN := e.nB, e.nT, e.nI, e.nN
 	bn := nb * nN
-	linalg.Gemm(true, false, nN, nN, nt*nb, 1, e.d, nN, e.r[:nt*bn], nN, 0, e.gWRec, nN)
+	clear(e.gWRec)
+	e.atb.Add(nN, nN, nt*nb, e.d, nN, e.r[:nt*bn], e.gWRec, nN)
 	if nI > 0 {
 		linalg.Gemm(true, false, nN, nI, nt*nb, 1, e.d, nN, e.u, nI, 0, e.gWIn, nI)
 	}

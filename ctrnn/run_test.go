@@ -295,3 +295,55 @@ func TestOutputsIndependentOfThreads(t *testing.T) {
 		}
 	}
 }
+
+// TestWeightGradKernel checks the W_rec gradient of the packed aᵀ·b kernel
+// (linalg.ATB, used from N = 512 up; here forced on a small network,
+// whose sums span several blocks of steps) against OpenBLAS's, in both
+// precisions and on one and two workers. The gradients of the other
+// parameters do not use it and must not change at all.
+func TestWeightGradKernel(t *testing.T) {
+	if !linalg.HasATB {
+		t.Skip("no AVX-512 on this CPU or build")
+	}
+	defer func(h bool, a, w, p int) {
+		linalg.HasATB, linalg.ATBMin, minWork = h, a, w
+		runtime.GOMAXPROCS(p)
+	}(linalg.HasATB, linalg.ATBMin, minWork, runtime.GOMAXPROCS(0))
+	linalg.ATBMin, minWork = 0, 0
+	for _, prec := range []Precision{Float64, Float32} {
+		for _, procs := range []int{1, 2} {
+			runtime.GOMAXPROCS(procs)
+			cfg := testConfig(Softplus, LinearHead, Rectify, 47)
+			cfg.Precision = prec
+			m, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			randomizeParams(m, 47)
+			b := randomBatch(47, 9, 70, cfg.Inputs, cfg.Outputs) // 630 rows: 3 blocks on one worker
+			grads := func(own bool) [][]float64 {
+				linalg.HasATB = own
+				m.Reseed(47)
+				if _, err := m.Gradient(b, &probe{seed: 47, lambdaOmega: 2}); err != nil {
+					t.Fatal(err)
+				}
+				var g [][]float64
+				for _, p := range m.Params() {
+					g = append(g, slices.Clone(p.Grad))
+				}
+				return g
+			}
+			blas, own := grads(false), grads(true)
+			tol := 1e-13
+			if prec == Float32 {
+				tol = 1e-5
+			}
+			for i, p := range m.Params() {
+				e := relErr(blas[i], own[i])
+				if p.Name == "w_rec" && e > tol || p.Name != "w_rec" && e != 0 {
+					t.Errorf("%v, %d threads: grad %s differs from OpenBLAS's by %.3g", prec, procs, p.Name, e)
+				}
+			}
+		}
+	}
+}

@@ -49,13 +49,15 @@ func panelRows[T Float](wide bool) int {
 
 // Pack sets p to w, n×k and row-major. p keeps w for BLAS: the caller must
 // not change w while p is in use, and packs again when it does.
-func (p *Packed[T]) Pack(w []T, n, k int) { p.pack(w, n, k, false) }
+func (p *Packed[T]) Pack(w []T, n, k int) { p.pack(w, n, k, false, UseWide) }
 
 // PackT sets p to the transpose of w, which is k×n and row-major, so that
 // MulT computes c += a·w. As with Pack, p keeps w.
-func (p *Packed[T]) PackT(w []T, k, n int) { p.pack(w, n, k, true) }
+func (p *Packed[T]) PackT(w []T, k, n int) { p.pack(w, n, k, true, UseWide) }
 
-func (p *Packed[T]) pack(w []T, n, k int, trans bool) {
+// pack packs w (its transpose if trans) for the wide kernel if wide and
+// the CPU has it.
+func (p *Packed[T]) pack(w []T, n, k int, trans, wide bool) {
 	if n < 0 || k < 0 || len(w) < n*k {
 		panic(fmt.Sprintf("linalg: packing a %d×%d matrix from %d values", n, k, len(w)))
 	}
@@ -63,7 +65,7 @@ func (p *Packed[T]) pack(w []T, n, k int, trans bool) {
 	if !kernel.Available {
 		return
 	}
-	p.wide = UseWide && kernel.Wide
+	p.wide = wide && kernel.Wide
 	nr := panelRows[T](p.wide)
 	size := (n + nr - 1) / nr * nr * k
 	if cap(p.panels) < size {
