@@ -186,6 +186,10 @@ func (r *batchRunner[T]) forward(m *Model, b *Batch, history bool, dst *Trajecto
 		}
 		e.x0 = grow(e.x0, e.nB*nN)
 		convert(e.x0, x0[lo*nN:hi*nN])
+		e.stream = nil
+		if !history && dst != nil && (dst.Rates != nil || dst.States != nil) {
+			e.stream = dst
+		}
 		e.run(b.Input[lo*b.T*nI:hi*b.T*nI], e.x0)
 		if dst != nil {
 			e.export(dst)
@@ -204,6 +208,10 @@ func (e *engine[T]) export(dst *Trajectory) {
 	}
 	if dst.Logits != nil {
 		transposeOut(at(dst.Logits, nO), e.a, nb, nt, nO)
+	}
+	if e.stream != nil {
+		// The rates and states went out block by block.
+		return
 	}
 	if dst.Rates != nil {
 		transposeOut(at(dst.Rates, nN), e.r[bn:], nb, nt, nN)

@@ -347,3 +347,50 @@ func TestWeightGradKernel(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamedRatesMatchHistory checks that a forward pass without history,
+// which hands rates and states out block by block from its ring, gives
+// bit for bit the rates, states and outputs of a pass that keeps every
+// step, with noise on, on one and two workers, for trials long enough to
+// wrap the ring and ending inside a block.
+func TestStreamedRatesMatchHistory(t *testing.T) {
+	defer func(w, f, p int) { minWork, minForwardWork = w, f; runtime.GOMAXPROCS(p) }(minWork, minForwardWork, runtime.GOMAXPROCS(0))
+	minWork, minForwardWork = 0, 0
+	for _, prec := range []Precision{Float64, Float32} {
+		for _, procs := range []int{1, 2} {
+			runtime.GOMAXPROCS(procs)
+			cfg := testConfig(Softplus, SoftmaxHead, Rectify, 59)
+			cfg.Precision = prec
+			cfg.PreNoise, cfg.RecNoise, cfg.PostNoise = 0.1, 0.05, 0.02
+			m, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			randomizeParams(m, 59)
+			m.SetTraining(true)
+			for _, shape := range [][2]int{{8, 3}, {9, 1000}, {5, 777}} {
+				b := randomBatch(59, shape[0], shape[1], cfg.Inputs, cfg.Outputs)
+				run := func(history bool) *Trajectory {
+					_, n, o := m.Dims()
+					tr := &Trajectory{Outputs: make([]float64, b.B*b.T*o), Rates: make([]float64, b.B*b.T*n),
+						States: make([]float64, b.B*b.T*n)}
+					m.Reseed(59)
+					if err := m.forwardInto(tr, b, history); err != nil {
+						t.Fatal(err)
+					}
+					return tr
+				}
+				want, got := run(true), run(false)
+				for _, c := range []struct {
+					name string
+					a, b []float64
+				}{{"outputs", want.Outputs, got.Outputs}, {"rates", want.Rates, got.Rates}, {"states", want.States, got.States}} {
+					if !slices.Equal(c.a, c.b) {
+						t.Errorf("%v, %d threads, B=%d T=%d: streamed %s differ (relative error %.3g)",
+							prec, procs, b.B, b.T, c.name, relErr(c.a, c.b))
+					}
+				}
+			}
+		}
+	}
+}
