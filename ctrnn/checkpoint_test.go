@@ -73,12 +73,12 @@ func gradientsWith(t *testing.T, m *Model, b *Batch, k int, up *Upstream) gradRe
 // (float64) and 2e-5 (float32) relative, outputs and objective terms
 // likewise. The batch of 9 trials runs on 1 and on 2 workers.
 func TestCheckpointedBPTTMatchesFull(t *testing.T) {
-	defer func(w, p int) { minWork = w; runtime.GOMAXPROCS(p) }(minWork, runtime.GOMAXPROCS(0))
+	defer func(w, f, p int) { minWork, minForwardWork = w, f; runtime.GOMAXPROCS(p) }(minWork, minForwardWork, runtime.GOMAXPROCS(0))
 	for _, prec := range []Precision{Float64, Float32} {
 		for _, procs := range []int{1, 2} {
 			t.Run(fmt.Sprintf("%v/%d-threads", prec, procs), func(t *testing.T) {
 				runtime.GOMAXPROCS(procs)
-				minWork = 0
+				minWork, minForwardWork = 0, 0
 				cfg := testConfig(ReLU, SoftmaxHead, Clip, 61)
 				cfg.Precision = prec
 				m, err := New(cfg)

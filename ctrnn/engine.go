@@ -76,6 +76,9 @@ type engine[T linalg.Float] struct {
 	gOm   []T // N×N: Σ δxᵀ·c, Ω's immediate gradient before its scale
 	a, y  []T // T·B·O
 	dot   []T // one output of a block's readout
+	// stream, in a pass without history, receives the rates and states of
+	// each block of steps while the block is in the ring (see streamOut).
+	stream *Trajectory
 	// Noise samples, held for the backward pass. nil when off.
 	nu, xi, eta, zeta []T
 	noiseOn           bool
@@ -99,6 +102,7 @@ type engine[T linalg.Float] struct {
 	// Gradients with respect to the effective parameters, and Ω's sum and
 	// count of terms over this worker's trials.
 	gWIn, gWRec, gWOut, gBias, gBOut, gAlpha []T
+	atb                                      linalg.ATB[T] // the blocks of the W_rec gradient
 	omegaSum                                 float64
 	omegaCount                               int
 }
@@ -353,6 +357,32 @@ func (e *engine[T]) steps(t0, t1 int, readout bool) {
 			} else {
 				linalg.Gemm(false, true, k, nO, nN, 1, rs, nN, e.wOut, nN, 1, as, nO)
 			}
+			if e.stream != nil {
+				e.streamOut(s+1, t)
+			}
+		}
+	}
+}
+
+// streamOut copies the rates and states of steps t0 … t1, which lie in
+// consecutive rows of the ring, into e.stream's non-nil slices
+// (batch-first, the engine's trials).
+func (e *engine[T]) streamOut(t0, t1 int) {
+	nb, nt, nN := e.nB, e.nT, e.nN
+	bn := nb * nN
+	for _, out := range [...]struct {
+		dst []float64
+		src []T
+	}{{e.stream.Rates, e.r}, {e.stream.States, e.x}} {
+		if out.dst == nil {
+			continue
+		}
+		src := out.src[e.row(t0)*bn:]
+		for b := range nb {
+			dst := out.dst[((e.first+b)*nt+t0-1)*nN:]
+			for u := range t1 - t0 + 1 {
+				convert(dst[u*nN:(u+1)*nN], src[(u*nb+b)*nN:(u*nb+b+1)*nN])
+			}
 		}
 	}
 }
@@ -510,7 +540,8 @@ func (e *engine[T]) backWeights(omegaScale T) {
 	}
 	nb, nt, nI, nN := e.nB, e.nT, e.nI, e.nN
 	bn := nb * nN
-	linalg.Gemm(true, false, nN, nN, nt*nb, 1, e.d, nN, e.r[:nt*bn], nN, 0, e.gWRec, nN)
+	clear(e.gWRec)
+	e.atb.Add(nN, nN, nt*nb, e.d, nN, e.r[:nt*bn], e.gWRec, nN)
 	if nI > 0 {
 		linalg.Gemm(true, false, nN, nI, nt*nb, 1, e.d, nN, e.u, nI, 0, e.gWIn, nI)
 	}

@@ -18,6 +18,11 @@ type edit struct {
 	m     *Model
 	c     Config
 	apply func()
+	// reseed marks an edit that only reseeds the generator: the weights,
+	// kept projected, are neither projected nor reloaded again, which for
+	// a large network costs more than a forward pass (the Python CTRNN
+	// reseeds before each one).
+	reseed bool
 }
 
 type modelKey = keys.Key[edit]
@@ -122,6 +127,7 @@ var Keys = keys.Table[edit]{Kind: "model", Keys: []modelKey{
 		Get: func(e *edit) float64 { return float64(e.c.Seed) },
 		Set: func(e *edit, v float64) error {
 			e.apply = func() { e.m.Reseed(uint64(v)) }
+			e.reseed = true
 			return nil
 		},
 		Restore: func(e *edit, v float64) error { e.c.Seed = uint64(v); return nil }},
@@ -206,6 +212,9 @@ func (m *Model) commit(e *edit) error {
 	m.cfg = e.c
 	if e.apply != nil {
 		e.apply()
+	}
+	if e.reseed {
+		return nil
 	}
 	if m.cfg.Precision != old.Precision {
 		m.newEngine()

@@ -281,11 +281,12 @@ func (m *Model) Forward(b *Batch, want Needs) (*Trajectory, error) {
 // non-nil slices of dst (Outputs and Logits B×T×O, Rates and States B×T×N),
 // which must have those lengths.
 func (m *Model) ForwardInto(dst *Trajectory, b *Batch) error {
-	return m.forwardInto(dst, b, dst.Rates != nil || dst.States != nil)
+	return m.forwardInto(dst, b, false)
 }
 
 // forwardInto is ForwardInto; history keeps every step's state for a
-// backward pass (or for rates and states).
+// backward pass. Without it, rates and states go to dst block by block
+// while the block of steps is in cache.
 func (m *Model) forwardInto(dst *Trajectory, b *Batch, history bool) error {
 	if err := m.checkBatch(b); err != nil {
 		return err
@@ -303,8 +304,7 @@ func (m *Model) forwardInto(dst *Trajectory, b *Batch, history bool) error {
 			return fmt.Errorf("ctrnn: %s buffer has %d values, want B×T×%d = %d", s.name, len(s.v), s.k, b.B*b.T*s.k)
 		}
 	}
-	m.run.forward(m, b, history)
-	m.run.export(dst)
+	m.run.forward(m, b, history, dst)
 	return nil
 }
 

@@ -280,3 +280,37 @@ func TestBadInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestReseedKeepsPacking checks that setting "seed", which the Python
+// CTRNN does before every forward pass, leaves the loaded parameters alone
+// (no projection, no reloading of the packed weights) and that outputs
+// stay those of a model that was never reseeded.
+func TestReseedKeepsPacking(t *testing.T) {
+	cfg := testConfig(ReLU, LinearHead, Clip, 71)
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetTraining(false)
+	b := randomBatch(71, 5, 7, cfg.Inputs, cfg.Outputs)
+	want, err := m.Forward(b, Needs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetScalar("seed", 12345); err != nil {
+		t.Fatal(err)
+	}
+	if m.stale {
+		t.Error("setting the seed marked the parameters stale")
+	}
+	if s, _ := m.Scalar("seed"); s != 12345 {
+		t.Errorf("seed reads %v after setting 12345", s)
+	}
+	got, err := m.Forward(b, Needs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Outputs, want.Outputs) {
+		t.Error("outputs changed after a reseed in evaluation mode")
+	}
+}

@@ -5,6 +5,7 @@ package ctrnn
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -14,10 +15,10 @@ import (
 // runner is the precision-independent face of engine[T].
 type runner interface {
 	// forward loads stale parameters, draws noise and runs the batch;
-	// history keeps every step for backward and for rates and states.
-	forward(m *Model, b *Batch, history bool)
-	// export copies the last pass into dst's non-nil slices.
-	export(dst *Trajectory)
+	// history keeps every step for backward and for rates and states. When
+	// dst is not nil, each worker then copies its trials into dst's non-nil
+	// slices.
+	forward(m *Model, b *Batch, history bool, dst *Trajectory)
 	// backward runs BPTT from an objective's gradients and stores the
 	// gradients in m; it returns Ω (0 when lambdaOmega is 0).
 	backward(m *Model, g *ObjectiveGrad, lambdaOmega float64) float64
@@ -71,6 +72,13 @@ func newRunner[T linalg.Float](i, n, o int) *batchRunner[T] {
 // a second worker; below it the batch runs on the calling goroutine.
 var minWork = 1 << 20 // a variable for tests
 
+// minForwardWork is minWork for a pass that keeps no history (outputs
+// only), whose one parallel region is the whole call: through the C ABI,
+// handing a goroutine called from C over to a second worker and back cost
+// more than the second worker saved at 64×16×100 (6.6·10⁶, 205 µs on one
+// worker, 245–270 µs on two, 2026-12-07).
+var minForwardWork = 1 << 23 // a variable for tests
+
 // blasBytes is the size of W_rec above which, without the packed product
 // kernel, one worker runs the batch with OpenBLAS on GOMAXPROCS threads:
 // half of a core's L2 cache here (1 MiB on the Zen 4 this was measured on),
@@ -88,12 +96,12 @@ var blasBytes = 512 << 10 // a variable for tests
 // W_rec at every step whatever a worker's number of trials, so when W_rec
 // outgrows blasBytes or workers would get fewer than N/32 trials, one
 // worker runs with OpenBLAS on GOMAXPROCS threads, which share W_rec.
-func (r *batchRunner[T]) split(nb, nt int) {
+func (r *batchRunner[T]) split(nb, nt int, history bool) {
 	procs := runtime.GOMAXPROCS(0)
 	var zero T
 	n, blas, packed := min(procs, nb), 1, linalg.HasPacked
-	switch {
-	case nb*nt*r.nN*r.nN < minWork:
+	switch work := nb * nt * r.nN * r.nN; {
+	case work < minWork, !history && work < minForwardWork:
 		n = 1
 	case packed:
 		n = max(1, min(procs, nb/4))
@@ -112,6 +120,13 @@ func (r *batchRunner[T]) split(nb, nt int) {
 
 // parallel runs f(0) … f(n−1) for the workers concurrently, f(0) on the
 // calling goroutine, and re-raises a worker's panic on the caller.
+//
+// When its own part is done the caller spins until the workers are done,
+// for at most as long as its part took, and only then blocks: a goroutine
+// called from C is locked to its thread, and parking it hands the thread
+// over to the scheduler and back through the OS (tens of microseconds on
+// this 2-vCPU guest), more than a small pass takes; the workers' parts
+// are as large as the caller's, so they are usually done by then.
 func (r *batchRunner[T]) parallel(f func(k int)) {
 	n := r.n
 	if n == 1 {
@@ -119,16 +134,28 @@ func (r *batchRunner[T]) parallel(f func(k int)) {
 		return
 	}
 	var wg sync.WaitGroup
+	var left atomic.Int32
+	left.Store(int32(n - 1))
 	panics := make([]any, n)
 	for k := 1; k < n; k++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer left.Add(-1)
 			defer func() { panics[k] = recover() }()
 			f(k)
 		}()
 	}
+	start := time.Now()
 	f(0)
+	if left.Load() > 0 {
+		own := time.Since(start)
+		for i := 1; left.Load() > 0; i++ {
+			if i%64 == 0 && time.Since(start) > 2*own {
+				break
+			}
+		}
+	}
 	wg.Wait()
 	for _, p := range panics {
 		if p != nil {
@@ -137,13 +164,13 @@ func (r *batchRunner[T]) parallel(f func(k int)) {
 	}
 }
 
-func (r *batchRunner[T]) forward(m *Model, b *Batch, history bool) {
+func (r *batchRunner[T]) forward(m *Model, b *Batch, history bool, dst *Trajectory) {
 	if m.stale {
 		r.load(m)
 		r.sim.stale = true
 		m.stale = false
 	}
-	r.split(b.B, b.T)
+	r.split(b.B, b.T, history)
 	noise := m.training
 	var key uint64
 	if noise {
@@ -162,7 +189,14 @@ func (r *batchRunner[T]) forward(m *Model, b *Batch, history bool) {
 		}
 		e.x0 = grow(e.x0, e.nB*nN)
 		convert(e.x0, x0[lo*nN:hi*nN])
+		e.stream = nil
+		if !history && dst != nil && (dst.Rates != nil || dst.States != nil) {
+			e.stream = dst
+		}
 		e.run(b.Input[lo*b.T*nI:hi*b.T*nI], e.x0)
+		if dst != nil {
+			e.export(dst)
+		}
 	})
 }
 
@@ -173,25 +207,28 @@ func (r *batchRunner[T]) final(dst []float64) {
 	}
 }
 
-func (r *batchRunner[T]) export(dst *Trajectory) {
-	r.parallel(func(k int) {
-		e := r.workers[k]
-		nb, nt, nN, nO := e.nB, e.nT, e.nN, e.nO
-		bn := nb * nN
-		at := func(s []float64, c int) []float64 { return s[e.first*nt*c : (e.first+nb)*nt*c] }
-		if dst.Outputs != nil {
-			transposeOut(at(dst.Outputs, nO), e.y, nb, nt, nO)
-		}
-		if dst.Logits != nil {
-			transposeOut(at(dst.Logits, nO), e.a, nb, nt, nO)
-		}
-		if dst.Rates != nil {
-			transposeOut(at(dst.Rates, nN), e.r[bn:], nb, nt, nN)
-		}
-		if dst.States != nil {
-			transposeOut(at(dst.States, nN), e.x[bn:], nb, nt, nN)
-		}
-	})
+// export copies the engine's trials of the last pass into dst's non-nil
+// slices.
+func (e *engine[T]) export(dst *Trajectory) {
+	nb, nt, nN, nO := e.nB, e.nT, e.nN, e.nO
+	bn := nb * nN
+	at := func(s []float64, c int) []float64 { return s[e.first*nt*c : (e.first+nb)*nt*c] }
+	if dst.Outputs != nil {
+		transposeOut(at(dst.Outputs, nO), e.y, nb, nt, nO)
+	}
+	if dst.Logits != nil {
+		transposeOut(at(dst.Logits, nO), e.a, nb, nt, nO)
+	}
+	if e.stream != nil {
+		// The rates and states went out block by block.
+		return
+	}
+	if dst.Rates != nil {
+		transposeOut(at(dst.Rates, nN), e.r[bn:], nb, nt, nN)
+	}
+	if dst.States != nil {
+		transposeOut(at(dst.States, nN), e.x[bn:], nb, nt, nN)
+	}
 }
 
 func (r *batchRunner[T]) backward(m *Model, g *ObjectiveGrad, lambdaOmega float64) float64 {

@@ -19,7 +19,10 @@ import (
 // agree to rounding. One worker's gradients are the ones the
 // finite-difference tests check.
 func TestSplitMatchesOneWorker(t *testing.T) {
-	defer func(w, p int, k bool) { minWork, linalg.HasPacked = w, k; runtime.GOMAXPROCS(p) }(minWork, runtime.GOMAXPROCS(0), linalg.HasPacked)
+	defer func(w, f, p int, k bool) {
+		minWork, minForwardWork, linalg.HasPacked = w, f, k
+		runtime.GOMAXPROCS(p)
+	}(minWork, minForwardWork, runtime.GOMAXPROCS(0), linalg.HasPacked)
 	kernel := linalg.HasPacked
 	for _, c := range []struct {
 		prec   Precision
@@ -43,7 +46,7 @@ func TestSplitMatchesOneWorker(t *testing.T) {
 			}
 			run := func(workers int) result {
 				runtime.GOMAXPROCS(workers)
-				minWork = 0
+				minWork, minForwardWork = 0, 0
 				m.Reseed(41)
 				tr, err := m.Forward(b, Needs{Rates: true, States: true})
 				if err != nil {
@@ -108,11 +111,11 @@ func workersOf(m *Model) int {
 // split and one whose W_rec exceeds blasBytes, and compares them with
 // single-threaded runs.
 func TestThreadedBLASMatchesOneThread(t *testing.T) {
-	defer func(w, b, p int, k bool) {
-		minWork, blasBytes, linalg.HasPacked = w, b, k
+	defer func(w, f, b, p int, k bool) {
+		minWork, minForwardWork, blasBytes, linalg.HasPacked = w, f, b, k
 		runtime.GOMAXPROCS(p)
-	}(minWork, blasBytes, runtime.GOMAXPROCS(0), linalg.HasPacked)
-	minWork = 0
+	}(minWork, minForwardWork, blasBytes, runtime.GOMAXPROCS(0), linalg.HasPacked)
+	minWork, minForwardWork = 0, 0
 	cfg := testConfig(ReLU, LinearHead, Clip, 43)
 	cfg.Units, cfg.Alphas, cfg.Rec, cfg.Out, cfg.In = 96, nil, Constraint{}, Constraint{}, Constraint{}
 	m, err := New(cfg)
@@ -264,8 +267,8 @@ func TestOutputsIndependentOfThreads(t *testing.T) {
 	if !linalg.HasPacked {
 		t.Skip("no packed product kernel on this CPU or build")
 	}
-	defer func(w, p int) { minWork = w; runtime.GOMAXPROCS(p) }(minWork, runtime.GOMAXPROCS(0))
-	minWork = 0
+	defer func(w, f, p int) { minWork, minForwardWork = w, f; runtime.GOMAXPROCS(p) }(minWork, minForwardWork, runtime.GOMAXPROCS(0))
+	minWork, minForwardWork = 0, 0
 	cfg := testConfig(Tanh, LinearHead, Clip, 53)
 	cfg.Units, cfg.Alphas, cfg.Rec, cfg.Out, cfg.In = 64, nil, Constraint{}, Constraint{}, Constraint{}
 	m, err := New(cfg)
@@ -288,6 +291,105 @@ func TestOutputsIndependentOfThreads(t *testing.T) {
 			if !slices.Equal(states[0], states[k]) || !slices.Equal(outs[0], outs[k]) {
 				t.Errorf("B = %d: %d threads differ from one thread (states %.3g, outputs %.3g relative)",
 					nb, k+1, relErr(states[0], states[k]), relErr(outs[0], outs[k]))
+			}
+		}
+	}
+}
+
+// TestWeightGradKernel checks the W_rec gradient of the packed aᵀ·b kernel
+// (linalg.ATB, used from N = 512 up; here forced on a small network,
+// whose sums span several blocks of steps) against OpenBLAS's, in both
+// precisions and on one and two workers. The gradients of the other
+// parameters do not use it and must not change at all.
+func TestWeightGradKernel(t *testing.T) {
+	if !linalg.HasATB {
+		t.Skip("no AVX-512 on this CPU or build")
+	}
+	defer func(h bool, a, w, p int) {
+		linalg.HasATB, linalg.ATBMin, minWork = h, a, w
+		runtime.GOMAXPROCS(p)
+	}(linalg.HasATB, linalg.ATBMin, minWork, runtime.GOMAXPROCS(0))
+	linalg.ATBMin, minWork = 0, 0
+	for _, prec := range []Precision{Float64, Float32} {
+		for _, procs := range []int{1, 2} {
+			runtime.GOMAXPROCS(procs)
+			cfg := testConfig(Softplus, LinearHead, Rectify, 47)
+			cfg.Precision = prec
+			m, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			randomizeParams(m, 47)
+			b := randomBatch(47, 9, 70, cfg.Inputs, cfg.Outputs) // 630 rows: 3 blocks on one worker
+			grads := func(own bool) [][]float64 {
+				linalg.HasATB = own
+				m.Reseed(47)
+				if _, err := m.Gradient(b, &probe{seed: 47, lambdaOmega: 2}); err != nil {
+					t.Fatal(err)
+				}
+				var g [][]float64
+				for _, p := range m.Params() {
+					g = append(g, slices.Clone(p.Grad))
+				}
+				return g
+			}
+			blas, own := grads(false), grads(true)
+			tol := 1e-13
+			if prec == Float32 {
+				tol = 1e-5
+			}
+			for i, p := range m.Params() {
+				e := relErr(blas[i], own[i])
+				if p.Name == "w_rec" && e > tol || p.Name != "w_rec" && e != 0 {
+					t.Errorf("%v, %d threads: grad %s differs from OpenBLAS's by %.3g", prec, procs, p.Name, e)
+				}
+			}
+		}
+	}
+}
+
+// TestStreamedRatesMatchHistory checks that a forward pass without history,
+// which hands rates and states out block by block from its ring, gives
+// bit for bit the rates, states and outputs of a pass that keeps every
+// step, with noise on, on one and two workers, for trials long enough to
+// wrap the ring and ending inside a block.
+func TestStreamedRatesMatchHistory(t *testing.T) {
+	defer func(w, f, p int) { minWork, minForwardWork = w, f; runtime.GOMAXPROCS(p) }(minWork, minForwardWork, runtime.GOMAXPROCS(0))
+	minWork, minForwardWork = 0, 0
+	for _, prec := range []Precision{Float64, Float32} {
+		for _, procs := range []int{1, 2} {
+			runtime.GOMAXPROCS(procs)
+			cfg := testConfig(Softplus, SoftmaxHead, Rectify, 59)
+			cfg.Precision = prec
+			cfg.PreNoise, cfg.RecNoise, cfg.PostNoise = 0.1, 0.05, 0.02
+			m, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			randomizeParams(m, 59)
+			m.SetTraining(true)
+			for _, shape := range [][2]int{{8, 3}, {9, 1000}, {5, 777}} {
+				b := randomBatch(59, shape[0], shape[1], cfg.Inputs, cfg.Outputs)
+				run := func(history bool) *Trajectory {
+					_, n, o := m.Dims()
+					tr := &Trajectory{Outputs: make([]float64, b.B*b.T*o), Rates: make([]float64, b.B*b.T*n),
+						States: make([]float64, b.B*b.T*n)}
+					m.Reseed(59)
+					if err := m.forwardInto(tr, b, history); err != nil {
+						t.Fatal(err)
+					}
+					return tr
+				}
+				want, got := run(true), run(false)
+				for _, c := range []struct {
+					name string
+					a, b []float64
+				}{{"outputs", want.Outputs, got.Outputs}, {"rates", want.Rates, got.Rates}, {"states", want.States, got.States}} {
+					if !slices.Equal(c.a, c.b) {
+						t.Errorf("%v, %d threads, B=%d T=%d: streamed %s differ (relative error %.3g)",
+							prec, procs, b.B, b.T, c.name, relErr(c.a, c.b))
+					}
+				}
 			}
 		}
 	}

@@ -228,8 +228,9 @@ int64_t nn4n_last_error(char* buf, int64_t len);
  * with, Go's GOMAXPROCS, to n (1 ≤ n ≤ 4096). Process-wide. A batch is
  * split into up to n blocks of at least 4 trials run in parallel, each
  * running its per-step recurrent products on nn4n's own kernel (CPUs with
- * AVX2 and FMA; elsewhere OpenBLAS) and the rest on OpenBLAS
- * single-threaded. Outputs do not depend on n (a trial's noise depends
+ * AVX2 and FMA, or AVX-512; elsewhere OpenBLAS) and the rest on OpenBLAS
+ * single-threaded (with AVX-512, the W_rec gradient from N = 512 up on
+ * nn4n's kernel too). Outputs do not depend on n (a trial's noise depends
  * only on the seed and its index in the batch; without the kernel, to
  * rounding); gradients, summed over the blocks, agree to rounding and are
  * bit-identical for the same seed and n. A simulator's step

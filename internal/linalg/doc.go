@@ -14,5 +14,6 @@
 // Packed serves the one product BLAS does poorly here: a small batch of
 // rows times the same matrix at every time step, which BLAS repacks on
 // every call. It keeps the matrix packed and multiplies with an AVX2/FMA
-// kernel of its own (package kernel), falling back to BLAS elsewhere.
+// or AVX-512 kernel of its own (package kernel), falling back to BLAS
+// elsewhere. ATB runs large weight gradients on the AVX-512 kernel.
 package linalg

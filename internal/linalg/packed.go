@@ -13,7 +13,9 @@ import (
 // the recurrent weights of a forward pass, multiplied once per time step.
 // Where the CPU has AVX2 and FMA it is stored as panels of nr rows of w,
 // each k-major and zero-padded, the layout of a 4×nr product kernel; BLAS
-// would repack w on every call. Elsewhere MulT calls BLAS.
+// would repack w on every call. Elsewhere MulT calls BLAS. A panel is 96
+// bytes of each column of w for the AVX2 kernel and 192 for the AVX-512
+// one, which gives every element of the product the same bits.
 //
 // A Packed is read-only once packed: any number of goroutines may call MulT
 // on it at once.
@@ -22,6 +24,7 @@ type Packed[T Float] struct {
 	w      []T  // the matrix, for BLAS
 	trans  bool // w holds the transpose (k×n)
 	panels []T  // ⌈n/nr⌉ panels of k×nr
+	wide   bool // the panels are the AVX-512 kernel's
 }
 
 // HasPacked reports whether Packed has its product kernel on this CPU and
@@ -29,21 +32,32 @@ type Packed[T Float] struct {
 // work by it (tests turn it off to run the BLAS paths).
 var HasPacked = kernel.Available
 
-// panelRows returns nr, the rows of w in a panel: 96 bytes of each column.
-func panelRows[T Float]() int {
+// UseWide reports whether Pack lays out panels for the AVX-512 kernels,
+// which it does where the CPU has them (tests turn it off to compare the
+// two kernels).
+var UseWide = kernel.Wide
+
+// panelRows returns nr, the rows of w in a panel: 96 bytes of each column,
+// or 192 for the wide kernel.
+func panelRows[T Float](wide bool) int {
 	var zero T
+	if wide {
+		return 192 / int(unsafe.Sizeof(zero))
+	}
 	return 96 / int(unsafe.Sizeof(zero))
 }
 
 // Pack sets p to w, n×k and row-major. p keeps w for BLAS: the caller must
 // not change w while p is in use, and packs again when it does.
-func (p *Packed[T]) Pack(w []T, n, k int) { p.pack(w, n, k, false) }
+func (p *Packed[T]) Pack(w []T, n, k int) { p.pack(w, n, k, false, UseWide) }
 
 // PackT sets p to the transpose of w, which is k×n and row-major, so that
 // MulT computes c += a·w. As with Pack, p keeps w.
-func (p *Packed[T]) PackT(w []T, k, n int) { p.pack(w, n, k, true) }
+func (p *Packed[T]) PackT(w []T, k, n int) { p.pack(w, n, k, true, UseWide) }
 
-func (p *Packed[T]) pack(w []T, n, k int, trans bool) {
+// pack packs w (its transpose if trans) for the wide kernel if wide and
+// the CPU has it.
+func (p *Packed[T]) pack(w []T, n, k int, trans, wide bool) {
 	if n < 0 || k < 0 || len(w) < n*k {
 		panic(fmt.Sprintf("linalg: packing a %d×%d matrix from %d values", n, k, len(w)))
 	}
@@ -51,7 +65,8 @@ func (p *Packed[T]) pack(w []T, n, k int, trans bool) {
 	if !kernel.Available {
 		return
 	}
-	nr := panelRows[T]()
+	p.wide = wide && kernel.Wide
+	nr := panelRows[T](p.wide)
 	size := (n + nr - 1) / nr * nr * k
 	if cap(p.panels) < size {
 		p.panels = make([]T, size)
@@ -104,14 +119,14 @@ func (p *Packed[T]) MulT(m int, a []T, lda int, c []T, ldc int) {
 		}
 		return
 	}
-	nr := panelRows[T]()
+	nr := panelRows[T](p.wide)
 	for q := 0; q*nr < n; q++ {
 		j0, panel := q*nr, &p.panels[q*nr*k]
 		cols := min(nr, n-j0)
 		i := 0
 		for ; i+4 <= m; i += 4 {
-			if cols == nr {
-				tile(k, &a[i*lda], lda, panel, &c[i*ldc+j0], ldc)
+			if cols == nr || narrow(p.wide, nr, cols) {
+				tile(p.wide, cols, nr, k, &a[i*lda], lda, panel, &c[i*ldc+j0], ldc)
 			} else {
 				p.edge(a[i*lda:], lda, panel, c[i*ldc+j0:], ldc, 0, 4, cols)
 			}
@@ -136,9 +151,12 @@ func (p *Packed[T]) MulT(m int, a []T, lda int, c []T, ldc int) {
 // scratch block and adds its rows lo…hi−1, columns 0…cols−1, to the rows of
 // c from c[0] (stride ldc).
 func (p *Packed[T]) edge(a []T, lda int, panel *T, c []T, ldc int, lo, hi, cols int) {
-	var scratch [96]T // 4 rows of nr
-	nr := panelRows[T]()
-	tile(p.k, &a[0], lda, panel, &scratch[0], nr)
+	var scratch [4 * 48]T // 4 rows of nr ≤ 48
+	nr, tc := panelRows[T](p.wide), cols
+	if !narrow(p.wide, nr, cols) {
+		tc = nr
+	}
+	tile(p.wide, tc, nr, p.k, &a[0], lda, panel, &scratch[0], nr)
 	for r := lo; r < hi; r++ {
 		row := c[r*ldc : r*ldc+cols]
 		for j, v := range scratch[r*nr : r*nr+cols] {
@@ -147,13 +165,42 @@ func (p *Packed[T]) edge(a []T, lda int, panel *T, c []T, ldc int, lo, hi, cols 
 	}
 }
 
-// tile is the kernel of MulT (see package kernel).
-func tile[T Float](k int, a *T, lda int, w *T, c *T, ldc int) {
+// narrow reports whether the wide kernel has a tile of exactly cols of the
+// nr columns of a panel (a third or two thirds of it), which the last
+// panel of a matrix runs on instead of computing the whole panel.
+func narrow(wide bool, nr, cols int) bool {
+	return wide && (3*cols == nr || 3*cols == 2*nr)
+}
+
+// tile is the kernel of MulT (see package kernel): the AVX-512 one if wide,
+// computing cols of the panel's nr columns (nr, or a third or two thirds
+// of it with the wide kernel).
+func tile[T Float](wide bool, cols, nr, k int, a *T, lda int, w *T, c *T, ldc int) {
 	switch a := any(a).(type) {
 	case *float32:
-		kernel.Tile32(k, a, lda, any(w).(*float32), any(c).(*float32), ldc)
+		w, c := any(w).(*float32), any(c).(*float32)
+		switch {
+		case !wide:
+			kernel.Tile32(k, a, lda, w, c, ldc)
+		case cols == nr:
+			kernel.Tile32W(k, a, lda, w, c, ldc)
+		case 3*cols == 2*nr:
+			kernel.Tile32W32(k, a, lda, w, c, ldc)
+		default:
+			kernel.Tile32W16(k, a, lda, w, c, ldc)
+		}
 	case *float64:
-		kernel.Tile64(k, a, lda, any(w).(*float64), any(c).(*float64), ldc)
+		w, c := any(w).(*float64), any(c).(*float64)
+		switch {
+		case !wide:
+			kernel.Tile64(k, a, lda, w, c, ldc)
+		case cols == nr:
+			kernel.Tile64W(k, a, lda, w, c, ldc)
+		case 3*cols == 2*nr:
+			kernel.Tile64W16(k, a, lda, w, c, ldc)
+		default:
+			kernel.Tile64W8(k, a, lda, w, c, ldc)
+		}
 	}
 }
 

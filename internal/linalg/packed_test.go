@@ -19,9 +19,59 @@ import (
 // calls gives bit-identical results, and that PackT of wᵀ gives the same
 // product (bit for bit with the kernel, which packs both alike).
 func TestPackedMulT(t *testing.T) {
-	t.Logf("assembly kernel: %v", kernel.Available)
-	testPacked[float64](t, 1e-14)
-	testPacked[float32](t, 1e-5)
+	t.Logf("assembly kernel: %v, AVX-512: %v", kernel.Available, kernel.Wide)
+	defer func(w bool) { UseWide = w }(UseWide)
+	for _, wide := range []bool{false, true} {
+		if wide && !kernel.Wide {
+			continue
+		}
+		UseWide = wide
+		testPacked[float64](t, 1e-14)
+		testPacked[float32](t, 1e-5)
+	}
+}
+
+// TestPackedWideBits checks that the AVX-512 kernel gives the AVX2
+// kernel's product bit for bit, over shapes that take every path of MulT
+// (whole and partial panels of both widths, last panels of a third and two
+// thirds of a wide panel, last rows, fewer than four rows) and long sums,
+// where a change of order would show.
+func TestPackedWideBits(t *testing.T) {
+	if !kernel.Wide {
+		t.Skip("no AVX-512 on this CPU or build")
+	}
+	defer func(w bool) { UseWide = w }(UseWide)
+	testWideBits[float32](t)
+	testWideBits[float64](t)
+}
+
+func testWideBits[T Float](t *testing.T) {
+	fill := normals[T](7, 8)
+	for _, n := range []int{1, 11, 24, 32, 40, 47, 48, 49, 64, 80, 100, 256} {
+		for _, k := range []int{1, 5, 64, 100, 257} {
+			for _, m := range []int{1, 3, 4, 6, 16, 33} {
+				lda, ldc := k+1, n+3
+				a, w, c0 := fill(m*lda), fill(n*k), fill(m*ldc)
+				var narrow, wide Packed[T]
+				UseWide = false
+				narrow.Pack(w, n, k)
+				UseWide = true
+				wide.Pack(w, n, k)
+				if !wide.wide || narrow.wide {
+					t.Fatal("Pack did not lay out the panels of the kernel asked for")
+				}
+				c, cw := slices.Clone(c0), slices.Clone(c0)
+				narrow.MulT(m, a, lda, c, ldc)
+				wide.MulT(m, a, lda, cw, ldc)
+				for i := range c {
+					if math.Float64bits(float64(c[i])) != math.Float64bits(float64(cw[i])) {
+						t.Fatalf("%T m=%d n=%d k=%d: element %d is %v with AVX-512, %v with AVX2",
+							w, m, n, k, i, cw[i], c[i])
+					}
+				}
+			}
+		}
+	}
 }
 
 // normals returns a function that fills new slices with standard normal
@@ -113,18 +163,26 @@ func TestPackedBadShape(t *testing.T) {
 // shapes of a forward pass split between two workers.
 func BenchmarkMulT(b *testing.B) {
 	for _, s := range []struct{ m, n int }{{10, 100}, {8, 64}, {16, 128}, {32, 256}, {32, 512}, {16, 1024}} {
-		b.Run(fmt.Sprintf("packed/f32/%dx%d", s.m, s.n), func(b *testing.B) { benchMulT[float32](b, s.m, s.n, true) })
-		b.Run(fmt.Sprintf("blas/f32/%dx%d", s.m, s.n), func(b *testing.B) { benchMulT[float32](b, s.m, s.n, false) })
-		b.Run(fmt.Sprintf("packed/f64/%dx%d", s.m, s.n), func(b *testing.B) { benchMulT[float64](b, s.m, s.n, true) })
-		b.Run(fmt.Sprintf("blas/f64/%dx%d", s.m, s.n), func(b *testing.B) { benchMulT[float64](b, s.m, s.n, false) })
+		for _, wide := range []bool{false, true} {
+			if wide && !kernel.Wide {
+				continue
+			}
+			k := map[bool]string{false: "avx2", true: "avx512"}[wide]
+			b.Run(fmt.Sprintf("packed-%s/f32/%dx%d", k, s.m, s.n), func(b *testing.B) { benchMulT[float32](b, s.m, s.n, true, wide) })
+			b.Run(fmt.Sprintf("packed-%s/f64/%dx%d", k, s.m, s.n), func(b *testing.B) { benchMulT[float64](b, s.m, s.n, true, wide) })
+		}
+		b.Run(fmt.Sprintf("blas/f32/%dx%d", s.m, s.n), func(b *testing.B) { benchMulT[float32](b, s.m, s.n, false, false) })
+		b.Run(fmt.Sprintf("blas/f64/%dx%d", s.m, s.n), func(b *testing.B) { benchMulT[float64](b, s.m, s.n, false, false) })
 	}
 }
 
-func benchMulT[T Float](b *testing.B, m, n int, packed bool) {
+func benchMulT[T Float](b *testing.B, m, n int, packed, wide bool) {
 	w, a, c := make([]T, n*n), make([]T, m*n), make([]T, m*n)
 	for i := range w {
 		w[i] = T(i%7) * 0.01
 	}
+	defer func(w bool) { UseWide = w }(UseWide)
+	UseWide = wide
 	var p Packed[T]
 	p.Pack(w, n, n)
 	b.ResetTimer()

@@ -236,7 +236,7 @@ class Model(_Settings, Handle):
     # -- running
     def _batch(self, inputs, steps=None):
         """Validate inputs: returns (array B×T×I, B, T, squeezed)."""
-        i, _, _ = self.dims
+        i, _, _ = self._fwd_info()[0]
         if inputs is None:
             if i != 0 or steps is None:
                 raise errors.ShapeError("inputs: required (pass steps= only for a model with 0 inputs)")
@@ -256,7 +256,7 @@ class Model(_Settings, Handle):
         the ``training`` setting.
         """
         u, b, t, squeeze = self._batch(inputs, steps)
-        _, n, o = self.dims
+        _, n, o = self._fwd_info()[0]
         x = None if x0 is None else as_f64(x0, "x0")
         y = np.empty((b, t, o))
         r = np.empty((b, t, n)) if rates else None
@@ -320,9 +320,18 @@ class Model(_Settings, Handle):
             c = self._stepc = (self.dims, _step_raw("nn4n_model_step"), f32)
         return c
 
+    def _fwd_info(self):
+        """Cached (dims, dtype) for :meth:`forward`: dims are fixed at
+        creation and the precision changes only through :meth:`set`, so a
+        call asks the library for neither (five C calls)."""
+        c = self.__dict__.get("_fwdc")
+        if c is None:
+            c = self._fwdc = (self.dims, self.dtype)
+        return c
+
     def set(self, key, value):
         if key == "precision":
-            for k in ("_stepc", "_stepst", "_stepsp", "_stepbufs"):
+            for k in ("_fwdc", "_stepc", "_stepst", "_stepsp", "_stepbufs"):
                 self.__dict__.pop(k, None)
         return super().set(key, value)
 

@@ -533,7 +533,7 @@ class _CTRNNBase:
                                       states=want_states)
         if want_states:
             self._last_state = s[:, -1, :].copy()
-        dt = self.native.dtype
+        dt = self.native._fwd_info()[1]
         y, r = y.astype(dt, copy=False), r.astype(dt, copy=False)
         return lay.restore(y), _States(h=lay.restore(r))
 

@@ -21,6 +21,46 @@ func Tile32(k int, a *float32, lda int, w *float32, c *float32, ldc int)
 //go:noescape
 func Tile64(k int, a *float64, lda int, w *float64, c *float64, ldc int)
 
+// Tile32W is Tile32 on AVX-512 registers, with panels of 48:
+// w[p·48 + j], j < 48. Each element gets the bits Tile32 gives it.
+//
+//go:noescape
+func Tile32W(k int, a *float32, lda int, w *float32, c *float32, ldc int)
+
+// Tile64W is Tile64 on AVX-512 registers, with panels of 24: w[p·24 + j],
+// j < 24. Each element gets the bits Tile64 gives it.
+//
+//go:noescape
+func Tile64W(k int, a *float64, lda int, w *float64, c *float64, ldc int)
+
+// Tile32W32 is Tile32W for the first 32 columns of the panel only:
+// c[i·ldc + j] for j < 32.
+//
+//go:noescape
+func Tile32W32(k int, a *float32, lda int, w *float32, c *float32, ldc int)
+
+// Tile32W16 is Tile32W for the first 16 columns of the panel only.
+//
+//go:noescape
+func Tile32W16(k int, a *float32, lda int, w *float32, c *float32, ldc int)
+
+// Tile64W16 is Tile64W for the first 16 columns of the panel only.
+//
+//go:noescape
+func Tile64W16(k int, a *float64, lda int, w *float64, c *float64, ldc int)
+
+// Tile64W8 is Tile64W for the first 8 columns of the panel only.
+//
+//go:noescape
+func Tile64W8(k int, a *float64, lda int, w *float64, c *float64, ldc int)
+
+//go:noescape
+func cpuHasAVX512() bool
+
+// Wide reports whether the CPU runs the wide kernels Tile32W and Tile64W:
+// AVX-512 F, with the OS saving ZMM state, besides what Available asks.
+var Wide = cpuHasAVX512()
+
 // Available reports whether the CPU runs the kernels: AVX2 and FMA, with
 // the OS saving YMM state.
 var Available = cpuHasFMA()

@@ -255,3 +255,188 @@ reduce:
 done:
 	VZEROUPPER
 	RET
+
+// func cpuHasAVX512() bool
+// AVX-512 F with the OS saving opmask and ZMM state, as well as what
+// cpuHasFMA asks for.
+TEXT ·cpuHasAVX512(SB), NOSPLIT, $0-1
+	MOVL $1, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x18001000, CX // FMA, OSXSAVE, AVX
+	CMPL CX, $0x18001000
+	JNE  no512
+	MOVL $7, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x10020, BX    // AVX2 (bit 5) and AVX-512 F (bit 16)
+	CMPL BX, $0x10020
+	JNE  no512
+	XORL CX, CX
+	XGETBV               // XCR0: XMM, YMM, opmask, ZMM_Hi256, Hi16_ZMM
+	ANDL $0xe6, AX
+	CMPL AX, $0xe6
+	JNE  no512
+	MOVB $1, ret+0(FP)
+	RET
+no512:
+	MOVB $0, ret+0(FP)
+	RET
+
+// The wide tiles are the tiles above on ZMM registers: panels of 192 bytes
+// (48 float32 or 24 float64 per p), each element summed from zero with
+// fused multiply-adds in order of p and then added to c, as in TILE, so
+// that both give the same bits. The narrow variants (NARROW = 1 or 2)
+// compute only the first 64·NARROW bytes of each row of the tile, for the
+// last panel of a matrix whose rows end there.
+
+// WZERO clears the accumulators of one row of the tile.
+#define WZERO(za, zb, zc) \
+	VPXORQ za, za, za \
+	VPXORQ zb, zb, zb \
+	VPXORQ zc, zc, zc
+
+// WTILE_ADD adds the accumulators of one row of the tile to the row of c
+// at R8, NARROW (0: all three) of them.
+#define WTILE_ADD(ADD, MOVE, za, zb, zc) \
+	ADD  (R8), za, za    \
+	MOVE za, (R8)        \
+	ADD  64(R8), zb, zb  \
+	MOVE zb, 64(R8)      \
+	ADD  128(R8), zc, zc \
+	MOVE zc, 128(R8)
+
+#define WTILE_ADD2(ADD, MOVE, za, zb, zc) \
+	ADD  (R8), za, za    \
+	MOVE za, (R8)        \
+	ADD  64(R8), zb, zb  \
+	MOVE zb, 64(R8)
+
+#define WTILE_ADD1(ADD, MOVE, za, zb, zc) \
+	ADD  (R8), za, za    \
+	MOVE za, (R8)
+
+// WTILE_ROW accumulates one element of a row of a (at row+AX), broadcast,
+// times the panel's values in Z12–Z14.
+#define WTILE_ROW(BCAST, FMA, row, za, zb, zc) \
+	BCAST (row)(AX*1), Z15 \
+	FMA   Z12, Z15, za     \
+	FMA   Z13, Z15, zb     \
+	FMA   Z14, Z15, zc
+
+#define WTILE_ROW2(BCAST, FMA, row, za, zb, zc) \
+	BCAST (row)(AX*1), Z15 \
+	FMA   Z12, Z15, za     \
+	FMA   Z13, Z15, zb
+
+#define WTILE_ROW1(BCAST, FMA, row, za, zb, zc) \
+	BCAST (row)(AX*1), Z15 \
+	FMA   Z12, Z15, za
+
+// WTILE expects the registers of TILE; LOAD loads the panel's vectors of
+// one p, ROW and ADD are WTILE_ROW and WTILE_ADD or their narrow variants.
+#define WTILE(SHIFT, SIZE, MOVE, BCAST, FMA, ADDV, LOAD, ROW, ADD) \
+	SHLQ $SHIFT, DX              \
+	SHLQ $SHIFT, R9              \
+	FOUR_ROWS                    \
+	WZERO(Z0, Z1, Z2)            \
+	WZERO(Z3, Z4, Z5)            \
+	WZERO(Z6, Z7, Z8)            \
+	WZERO(Z9, Z10, Z11)          \
+	XORQ AX, AX                  \
+wloop:                               \
+	TESTQ CX, CX                 \
+	JZ    wdone                  \
+	LOAD(MOVE)                   \
+	ROW(BCAST, FMA, SI, Z0, Z1, Z2)   \
+	ROW(BCAST, FMA, R10, Z3, Z4, Z5)  \
+	ROW(BCAST, FMA, R11, Z6, Z7, Z8)  \
+	ROW(BCAST, FMA, R12, Z9, Z10, Z11) \
+	ADDQ  $SIZE, AX              \
+	ADDQ  $192, DI               \
+	DECQ  CX                     \
+	JMP   wloop                  \
+wdone:                               \
+	ADD(ADDV, MOVE, Z0, Z1, Z2)  \
+	ADDQ R9, R8                  \
+	ADD(ADDV, MOVE, Z3, Z4, Z5)  \
+	ADDQ R9, R8                  \
+	ADD(ADDV, MOVE, Z6, Z7, Z8)  \
+	ADDQ R9, R8                  \
+	ADD(ADDV, MOVE, Z9, Z10, Z11) \
+	VZEROUPPER                   \
+	RET
+
+#define WLOAD3(MOVE) \
+	MOVE (DI), Z12    \
+	MOVE 64(DI), Z13  \
+	MOVE 128(DI), Z14
+
+#define WLOAD2(MOVE) \
+	MOVE (DI), Z12    \
+	MOVE 64(DI), Z13
+
+#define WLOAD1(MOVE) \
+	MOVE (DI), Z12
+
+// func Tile32W(k int, a *float32, lda int, w *float32, c *float32, ldc int)
+// nr = 48.
+TEXT ·Tile32W(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ w+24(FP), DI
+	MOVQ c+32(FP), R8
+	MOVQ ldc+40(FP), R9
+	WTILE(2, 4, VMOVUPS, VBROADCASTSS, VFMADD231PS, VADDPS, WLOAD3, WTILE_ROW, WTILE_ADD)
+
+// func Tile32W32(k int, a *float32, lda int, w *float32, c *float32, ldc int)
+TEXT ·Tile32W32(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ w+24(FP), DI
+	MOVQ c+32(FP), R8
+	MOVQ ldc+40(FP), R9
+	WTILE(2, 4, VMOVUPS, VBROADCASTSS, VFMADD231PS, VADDPS, WLOAD2, WTILE_ROW2, WTILE_ADD2)
+
+// func Tile32W16(k int, a *float32, lda int, w *float32, c *float32, ldc int)
+TEXT ·Tile32W16(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ w+24(FP), DI
+	MOVQ c+32(FP), R8
+	MOVQ ldc+40(FP), R9
+	WTILE(2, 4, VMOVUPS, VBROADCASTSS, VFMADD231PS, VADDPS, WLOAD1, WTILE_ROW1, WTILE_ADD1)
+
+// func Tile64W(k int, a *float64, lda int, w *float64, c *float64, ldc int)
+// nr = 24.
+TEXT ·Tile64W(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ w+24(FP), DI
+	MOVQ c+32(FP), R8
+	MOVQ ldc+40(FP), R9
+	WTILE(3, 8, VMOVUPD, VBROADCASTSD, VFMADD231PD, VADDPD, WLOAD3, WTILE_ROW, WTILE_ADD)
+
+// func Tile64W16(k int, a *float64, lda int, w *float64, c *float64, ldc int)
+TEXT ·Tile64W16(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ w+24(FP), DI
+	MOVQ c+32(FP), R8
+	MOVQ ldc+40(FP), R9
+	WTILE(3, 8, VMOVUPD, VBROADCASTSD, VFMADD231PD, VADDPD, WLOAD2, WTILE_ROW2, WTILE_ADD2)
+
+// func Tile64W8(k int, a *float64, lda int, w *float64, c *float64, ldc int)
+TEXT ·Tile64W8(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ w+24(FP), DI
+	MOVQ c+32(FP), R8
+	MOVQ ldc+40(FP), R9
+	WTILE(3, 8, VMOVUPD, VBROADCASTSD, VFMADD231PD, VADDPD, WLOAD1, WTILE_ROW1, WTILE_ADD1)

@@ -9,6 +9,39 @@ package kernel
 // Available is false: there are no kernels on this architecture or build.
 const Available = false
 
+// Wide is false: there are no kernels on this architecture or build.
+const Wide = false
+
+// Tile32W is not available; it panics.
+func Tile32W(k int, a *float32, lda int, w *float32, c *float32, ldc int) {
+	panic("kernel: Tile32W unavailable")
+}
+
+// Tile64W is not available; it panics.
+func Tile64W(k int, a *float64, lda int, w *float64, c *float64, ldc int) {
+	panic("kernel: Tile64W unavailable")
+}
+
+// Tile32W32 is not available; it panics.
+func Tile32W32(k int, a *float32, lda int, w *float32, c *float32, ldc int) {
+	panic("kernel: Tile32W32 unavailable")
+}
+
+// Tile32W16 is not available; it panics.
+func Tile32W16(k int, a *float32, lda int, w *float32, c *float32, ldc int) {
+	panic("kernel: Tile32W16 unavailable")
+}
+
+// Tile64W16 is not available; it panics.
+func Tile64W16(k int, a *float64, lda int, w *float64, c *float64, ldc int) {
+	panic("kernel: Tile64W16 unavailable")
+}
+
+// Tile64W8 is not available; it panics.
+func Tile64W8(k int, a *float64, lda int, w *float64, c *float64, ldc int) {
+	panic("kernel: Tile64W8 unavailable")
+}
+
 // Tile32 is not available; it panics.
 func Tile32(k int, a *float32, lda int, w *float32, c *float32, ldc int) {
 	panic("kernel: Tile32 unavailable")
