@@ -56,20 +56,25 @@ def context_batch(rng, batch, fix=FIX, stim=STIM, dec=DEC, noise=NOISE):
     return u, y, mask, (ctx, cm, cc)
 
 
-def train(updates=2000, seed=0, batch=64, verbose=True):
-    """Adam on fresh batches of 64 trials for ``updates`` updates. (Stopping
-    at a validation-accuracy criterion does not work here: accuracy is near
-    the ideal observer's ~0.95 after 250 updates, while the gating by
-    context, which the fixed points show, keeps improving; seed 0 gates
-    cleanly from 1500 updates on, seed 1 not yet at 2000.)"""
+def train(updates=2000, seed=0, batch=64, per_batch=25, verbose=True):
+    """Adam for ``updates`` updates, ``per_batch`` on each fresh batch of 64
+    trials. (Stopping at a validation-accuracy criterion does not work here:
+    accuracy is near the ideal observer's ~0.95 after 250 updates, while the
+    gating by context, which the fixed points show, keeps improving, and
+    how cleanly a network gates depends on the seed and on the last bits of
+    its arithmetic: on the AMD Zen 5 machine of 2026-12-07, of seeds 0-3 at
+    2000 or 4000 updates (25 or 5 per batch) only seed 2 at 4000 updates
+    (25 per batch) passed every check of the test; seed 0 at 2000 updates,
+    which passed on the earlier machine, ended with one context's held-out
+    accuracy at 0.83.)"""
     m = Model(4, 100, 1, seed=seed, activation="tanh", alpha=0.2, init="normal")
     obj = Objective("mse")
     opt = Optimizer("adam", lr=3e-3, max_norm=1.0)
     rng = np.random.default_rng(seed)
     t0 = time.time()
-    for k in range(0, updates, 25):
+    for k in range(0, updates, per_batch):
         u, y, mask, _ = context_batch(rng, batch)
-        _, terms = m.train(obj, opt, u, y, mask, n_updates=25)
+        _, terms = m.train(obj, opt, u, y, mask, n_updates=per_batch)
         if verbose and k % 250 == 0:
             print(f"update {k:5d}  loss {list(terms.values())[0]:.5f}  ({time.time() - t0:.1f} s)")
     return m
