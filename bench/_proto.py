@@ -3,7 +3,7 @@
 
 A worker reads one JSON request per line on stdin ({"op": ..., ...}) and
 answers one JSON line on stdout ({"ok": true, ...} or {"ok": false,
-"error": ...}). bench/run.py drives the workers so that the implementations
+"error": ...}); drivers send requests with request(). bench/run.py drives the workers so that the implementations
 are measured in interleaved rounds by long-lived processes (no import or
 start-up cost inside a measurement).
 """
@@ -12,6 +12,26 @@ import json
 import sys
 import time
 import traceback
+
+
+class WorkerError(RuntimeError):
+    """A worker died, or answered a request with an error."""
+
+
+def request(p, who, log, op, **kw):
+    """request sends op with the arguments kw to the worker process p (a
+    Popen whose stdin and stdout are text pipes) and returns its answer
+    without "ok". A worker that died or failed raises WorkerError, naming
+    who, the op and log (where its stderr goes)."""
+    p.stdin.write(json.dumps(dict(kw, op=op)) + "\n")
+    p.stdin.flush()
+    line = p.stdout.readline()
+    if not line:
+        raise WorkerError(f"worker {who} died during {op} (see {log})")
+    res = json.loads(line)
+    if not res.pop("ok"):
+        raise WorkerError(f"{who}.{op}: {res.get('error')}\n{res.get('trace', '')}")
+    return res
 
 
 def timeit(fn, min_time=0.5, min_iters=3, warmup=1, max_iters=100000):

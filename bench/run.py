@@ -48,6 +48,7 @@ CLK = os.sysconf("SC_CLK_TCK")
 
 sys.path.insert(0, HERE)
 import report  # noqa: E402
+from _proto import WorkerError, request  # noqa: E402
 
 
 def env_num(name, default, cast=float):
@@ -144,10 +145,6 @@ def wait_quiet(max_load, max_wait):
 
 # ------------------------------------------------------------------ workers
 
-class WorkerError(RuntimeError):
-    pass
-
-
 class Worker:
     def __init__(self, name, script, extra_env=None):
         self.name = name
@@ -164,15 +161,7 @@ class Worker:
     def call(self, op, **kw):
         if not self.alive():
             raise WorkerError(f"worker {self.name} is not running (see {self.stderr.name})")
-        self.p.stdin.write(json.dumps(dict(kw, op=op)) + "\n")
-        self.p.stdin.flush()
-        line = self.p.stdout.readline()
-        if not line:
-            raise WorkerError(f"worker {self.name} died during {op} (see {self.stderr.name})")
-        res = json.loads(line)
-        if not res.pop("ok"):
-            raise WorkerError(f"{self.name}.{op}: {res.get('error')}\n{res.get('trace', '')}")
-        return res
+        return request(self.p, self.name, self.stderr.name, op, **kw)
 
     def close(self):
         if self.alive():

@@ -141,9 +141,10 @@ var Keys = keys.Table[edit]{Kind: "model", Keys: []modelKey{
 			return nil
 		}},
 	keys.Flag(modelKey{Name: "carry_state", Type: keys.F64, Default: "0",
-		Doc: "1: each gradient or train pass starts trial b where trial b of the previous pass ended " +
-			"(truncated BPTT over continuous streams: the gradient stops at the chunk boundary); " +
-			"the first pass starts from x0, and writing the setting starts new streams",
+		Doc: "1: each gradient or train pass (nn4n_model_gradient, nn4n_model_train, a trainer's updates) starts " +
+			"trial b where trial b of the previous one ended (truncated BPTT over continuous streams: the " +
+			"gradient stops at the chunk boundary; forward, loss and backward passes neither use nor move the " +
+			"streams); the first pass starts from x0, and writing the setting starts new streams",
 		Get: func(e *edit) float64 { return keys.Bool(e.m.carry) },
 		Set: func(e *edit, v float64) error {
 			e.apply = func() { e.m.carry, e.m.carried = v == 1, nil }

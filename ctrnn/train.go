@@ -89,7 +89,7 @@ func (m *Model) carriedBatch(b *Batch) (*Batch, error) {
 		return nil, errs.New(errs.NotFinite, "ctrnn: the state carried into trial %d (carry_state) is not finite: "+
 			"the previous pass diverged; write carry_state to start new streams from x0", k/n)
 	}
-	c := *b
+	c := *b // a copy, not a field: the model keeps no caller array after a call
 	c.X0 = m.carried
 	return &c, nil
 }

@@ -44,8 +44,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+sys.path[:0] = [HERE, os.path.dirname(HERE)]
 from _check import PASS_KEYS  # noqa: E402
+from _proto import WorkerError, request  # noqa: E402
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 VENVS = os.environ.get("PEERS_VENVS", os.path.join(ROOT, "build", "bench-venvs"))
 OURS_PY = os.path.join(ROOT, ".venv", "bin", "python")
@@ -70,10 +71,6 @@ IMPLS = {
 }
 
 
-class WorkerError(RuntimeError):
-    pass
-
-
 class Worker:
     """One implementation's process; requests and answers are JSON lines."""
 
@@ -94,15 +91,7 @@ class Worker:
                                   stderr=self.log, text=True, env=env, cwd=ROOT)
 
     def call(self, op, **kw):
-        self.p.stdin.write(json.dumps(dict(kw, op=op)) + "\n")
-        self.p.stdin.flush()
-        line = self.p.stdout.readline()
-        if not line:
-            raise WorkerError(f"{self.name}: worker exited (see its log)")
-        res = json.loads(line)
-        if not res.pop("ok"):
-            raise WorkerError(f"{self.name}: {op}: {res.get('error')}\n{res.get('trace', '')}")
-        return res
+        return request(self.p, self.name, self.log.name, op, **kw)
 
     def close(self):
         try:

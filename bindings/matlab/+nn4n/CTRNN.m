@@ -838,7 +838,7 @@ classdef CTRNN < nn4n.internal.Object
         balance          % logical: E/I balance at initialisation
         seed             % seed of the model's generator; setting it reseeds
         bptt_checkpoint  % 0: BPTT keeps every step; k ≥ 1: it keeps every k-th state and recomputes the steps between, ~(T/k + 5k)·B·N values instead of ~4·T·B·N for one more forward pass (k ≈ √(T/5) is least; rounded up to a block of a few steps; objectives that read rates or states keep every step)
-        carry_state      % logical: 1: each gradient or train pass starts trial b where trial b of the previous pass ended (truncated BPTT over continuous streams: the gradient stops at the chunk boundary); the first pass starts from x0, and writing the setting starts new streams
+        carry_state      % logical: 1: each gradient or train pass (nn4n_model_gradient, nn4n_model_train, a trainer's updates) starts trial b where trial b of the previous one ended (truncated BPTT over continuous streams: the gradient stops at the chunk boundary; forward, loss and backward passes neither use nor move the streams); the first pass starts from x0, and writing the setting starts new streams
         training         % logical: training mode: input noise is drawn
     end
     methods
