@@ -386,11 +386,7 @@ classdef CTRNN < nn4n.internal.Object
                         a = {u, int64(numel(u)), target, int64(numel(target)), mask, int64(numel(mask)), [], ...
                             int64(0), int64(B), int64(su(2))};
                         done = obj.trainChunks(h, oh, ph, a, n, chunk, setting);
-                        t = obj.terms();
-                        info = struct('updates', done, 'loss', NaN, 'terms', t);
-                        if isfield(t, 'total')
-                            info.loss = t.total;
-                        end
+                        info = obj.trainInfo(done);
                         obj.afterTrain(u, target, done);
                         return
                     end
@@ -420,13 +416,18 @@ classdef CTRNN < nn4n.internal.Object
             oh = objective.live();
             ph = optimizer.live();
             done = obj.trainChunks(h, oh, ph, a, n, chunk, setting);
+            info = obj.trainInfo(done);
+            obj.rememberTrain(varargin, h, n, chunk, oh, ph, setting);
+            obj.afterTrain(u, target, done);
+        end
+
+        function info = trainInfo(obj, done)
+            % train's result after done updates: the last terms and their total.
             t = obj.terms();
             info = struct('updates', done, 'loss', NaN, 'terms', t);
             if isfield(t, 'total')
                 info.loss = t.total;
             end
-            obj.rememberTrain(varargin, h, n, chunk, oh, ph, setting);
-            obj.afterTrain(u, target, done);
         end
 
         function afterTrain(obj, u, target, done)
