@@ -5,10 +5,10 @@ package analysis
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"sort"
 	"sync"
 
+	"github.com/nn4n/nn4n/ctrnn"
 	"github.com/nn4n/nn4n/internal/linalg"
 )
 
@@ -36,7 +36,7 @@ type Options struct {
 	// Data are the reference states (rows of N) for outliers; nil uses the
 	// initial states.
 	Data []float64
-	// Workers is the number of goroutines (default GOMAXPROCS).
+	// Workers is the number of goroutines (default ctrnn.Threads()).
 	Workers int
 }
 
@@ -57,7 +57,7 @@ func (o Options) withDefaults() Options {
 		o.OutlierScale = 10
 	}
 	if o.Workers <= 0 {
-		o.Workers = runtime.GOMAXPROCS(0)
+		o.Workers = ctrnn.Threads()
 	}
 	return o
 }

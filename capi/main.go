@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/nn4n/nn4n/ctrnn"
 	"github.com/nn4n/nn4n/internal/linalg"
 )
 
@@ -46,7 +47,12 @@ func nn4n_set_num_threads(n C.int64_t) C.int32_t {
 		if err != nil {
 			return err
 		}
-		runtime.GOMAXPROCS(k) // OpenBLAS stays single-threaded: the engine splits batches
+		// The engine computes on k threads (OpenBLAS stays single-threaded:
+		// the engine splits batches); Go keeps a second P even for k = 1, so
+		// that OpenBLAS calls longer than a sysmon tick are not retaken from
+		// the caller (see ctrnn.SetThreads).
+		ctrnn.SetThreads(k)
+		runtime.GOMAXPROCS(max(k, 2))
 		return nil
 	})
 }
@@ -56,7 +62,7 @@ func nn4n_get_num_threads(goThreads, blasThreads *C.int64_t) C.int32_t {
 	var s scope
 	return s.run("nn4n_get_num_threads", func() error {
 		if goThreads != nil {
-			*goThreads = C.int64_t(runtime.GOMAXPROCS(0))
+			*goThreads = C.int64_t(ctrnn.Threads())
 		}
 		if blasThreads != nil {
 			*blasThreads = C.int64_t(linalg.Threads())

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
-	"runtime"
 	"sync/atomic"
 )
 
@@ -110,7 +109,7 @@ func elemSize(p Precision) int {
 func modelBytes(i, n, o int, p Precision) uint64 {
 	var s sizer
 	e := elemSize(p)
-	workers := runtime.GOMAXPROCS(0)
+	workers := Threads()
 	for _, d := range [][2]int{{n, i}, {n, n}, {o, n}} {
 		s.add(d[0], d[1], 9*8)
 		s.add(d[0], d[1], 3+workers, e)

@@ -97,7 +97,7 @@ var blasBytes = 512 << 10 // a variable for tests
 // outgrows blasBytes or workers would get fewer than N/32 trials, one
 // worker runs with OpenBLAS on GOMAXPROCS threads, which share W_rec.
 func (r *batchRunner[T]) split(nb, nt int, history bool) {
-	procs := runtime.GOMAXPROCS(0)
+	procs := Threads()
 	var zero T
 	n, blas, packed := min(procs, nb), 1, linalg.HasPacked
 	switch work := nb * nt * r.nN * r.nN; {
@@ -365,7 +365,7 @@ func stepIO[T, S linalg.Float](e *batchRunner[T], m *Model, nb int, x, u, r, y [
 			}
 		}
 	}
-	if h := s.split; nb == 1 && h > 0 && runtime.GOMAXPROCS(0) > 1 && s.half.free() && s.share() {
+	if h := s.split; nb == 1 && h > 0 && Threads() > 1 && s.half.free() && s.share() {
 		// The helper multiplies rows h… while this goroutine does the
 		// rest, waiting for it at most as long as its own rows took.
 		start := time.Now()

@@ -225,7 +225,11 @@ const char* nn4n_status_name(int32_t code);
 int64_t nn4n_last_error(char* buf, int64_t len);
 
 /* nn4n_set_num_threads sets the number of threads the library computes
- * with, Go's GOMAXPROCS, to n (1 ≤ n ≤ 4096). Process-wide. A batch is
+ * with to n (1 ≤ n ≤ 4096). Process-wide. Go's GOMAXPROCS becomes
+ * max(n, 2): with a single P, Go's monitor thread takes it from the caller
+ * during every OpenBLAS call longer than its tick and the caller must win
+ * it back (measured: two single-threaded processes on two cores ran 1.6×
+ * the work of one instead of 1.9–2.1×); the second P stays idle. A batch is
  * split into up to n blocks of at least 4 trials run in parallel, each
  * running its per-step recurrent products on nn4n's own kernel (CPUs with
  * AVX2 and FMA, or AVX-512; elsewhere OpenBLAS) and the rest on OpenBLAS
@@ -242,8 +246,10 @@ int64_t nn4n_last_error(char* buf, int64_t len);
  * keeps every step on the calling thread. */
 int32_t nn4n_set_num_threads(int64_t n);
 
-/* nn4n_get_num_threads stores Go's GOMAXPROCS in *go_threads and OpenBLAS's
- * thread count per call (1) in *blas_threads (both out, each nullable). */
+/* nn4n_get_num_threads stores the number of threads the library computes
+ * with (nn4n_set_num_threads; by default Go's GOMAXPROCS, the number of
+ * CPUs) in *go_threads and OpenBLAS's thread count per call (1) in
+ * *blas_threads (both out, each nullable). */
 int32_t nn4n_get_num_threads(int64_t* go_threads, int64_t* blas_threads);
 
 /* nn4n_blas_info writes a description of the BLAS in use, e.g.

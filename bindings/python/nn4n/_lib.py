@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: MIT
 """Loading libnn4n.so and declaring its C ABI (include/nn4n.h).
 
-Loader order (the first that loads wins):
+The file named by the ``NN4N_LIBRARY`` environment variable when it is set
+(an error naming it if it does not load: never another library). Otherwise,
+in order (the first that loads wins):
 
-1. the file named by the ``NN4N_LIBRARY`` environment variable;
-2. the copy bundled inside this package (``nn4n/libnn4n.so``);
-3. the repository's ``build/libnn4n.so`` (for a source checkout);
-4. ``ctypes.util.find_library("nn4n")`` (a system install).
+1. the copy bundled inside this package (``nn4n/libnn4n.so``);
+2. the repository's ``build/libnn4n.so`` (for a source checkout);
+3. ``ctypes.util.find_library("nn4n")`` (a system install).
 
 When none loads, :class:`nn4n.errors.LibraryNotFound` lists every path tried
 with its error. The ABI version is checked right after loading.
@@ -59,11 +60,12 @@ _LIBNAME = "libnn4n.so"
 
 
 def candidate_paths():
-    """The (origin, path) pairs the loader tries, in order."""
-    out = []
+    """The (origin, path) pairs the loader tries, in order; only
+    $NN4N_LIBRARY when it is set."""
     env = os.environ.get("NN4N_LIBRARY")
     if env:
-        out.append(("NN4N_LIBRARY", env))
+        return [("NN4N_LIBRARY", env)]
+    out = []
     out.append(("bundled", os.path.join(_HERE, _LIBNAME)))
     # bindings/python/nn4n -> repository root (source checkout or editable install)
     repo = os.path.abspath(os.path.join(_HERE, "..", "..", ".."))
@@ -101,6 +103,15 @@ def _advice(bundled_error):
 
 
 def _load():
+    env = os.environ.get("NN4N_LIBRARY")
+    if env:  # an explicit choice: never fall back to another library silently
+        if not os.path.exists(env):
+            raise errors.LibraryNotFound(f"NN4N_LIBRARY={env}: file not found (unset NN4N_LIBRARY "
+                                         "to use the bundled library)")
+        try:
+            return ctypes.CDLL(env), env
+        except OSError as e:
+            raise errors.LibraryNotFound(f"NN4N_LIBRARY={env}: cannot load it: {e}") from None
     tried = []
     bundled_error = None
     for origin, path in candidate_paths():

@@ -113,8 +113,19 @@ def test_forked_child_is_refused_cleanly():
     assert msg.startswith("ForkError") and "spawn" in msg
 
 
-def test_loader_lists_every_path_tried(tmp_path):
-    code = ("import os, sys\nos.environ['NN4N_LIBRARY']='/nonexistent/libnn4n.so'\n"
-            "import nn4n._lib as l\nprint([o for o, p in l.candidate_paths()])\n")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert "NN4N_LIBRARY" in r.stdout  # env first, and it still loads the bundled copy
+def test_loader_lists_every_path_tried():
+    code = "import nn4n._lib as l\nprint([o for o, p in l.candidate_paths()])\n"
+    env = {k: v for k, v in os.environ.items() if k != "NN4N_LIBRARY"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "'bundled', 'repository build/'" in r.stdout
+
+
+@pytest.mark.parametrize("path", ["/nonexistent/libnn4n.so", "/etc/hostname"])
+def test_a_bad_nn4n_library_is_an_error_not_a_fallback(path):
+    # NN4N_LIBRARY is an explicit choice: loading the bundled copy instead
+    # would silently run another library.
+    env = {**os.environ, "NN4N_LIBRARY": path}
+    r = subprocess.run([sys.executable, "-c", "import nn4n"], capture_output=True, text=True, env=env)
+    assert r.returncode != 0
+    assert "LibraryNotFound" in r.stderr and f"NN4N_LIBRARY={path}" in r.stderr, r.stderr
