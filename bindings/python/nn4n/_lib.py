@@ -285,8 +285,8 @@ def version():
 
 
 def set_num_threads(n):
-    """Set the number of threads nn4n computes with (Go's GOMAXPROCS,
-    process-wide): batches are split into up to n blocks of trials run in
+    """Set the number of threads nn4n computes with (process-wide; Go's
+    GOMAXPROCS becomes max(n, 2), see nn4n_set_num_threads in nn4n.h): batches are split into up to n blocks of trials run in
     parallel. With n >= 2, a single-state step of a large network shares
     its product with a helper thread that spins for 50 us after each step;
     n = 1 keeps steps on the calling thread. Results do not depend on n."""
@@ -294,7 +294,9 @@ def set_num_threads(n):
 
 
 def get_num_threads():
-    """(go_threads, blas_threads): GOMAXPROCS and OpenBLAS's threads per call (1)."""
+    """(go_threads, blas_threads): the threads nn4n computes with
+    (set_num_threads; by default the number of CPUs) and OpenBLAS's threads
+    per call (1)."""
     g, b = ctypes.c_int64(), ctypes.c_int64()
     lib.nn4n_get_num_threads(ctypes.byref(g), ctypes.byref(b))
     return int(g.value), int(b.value)
