@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
 			if (nn4n_model_step(m, 1, x, 256, u, 4, NULL, 0, y, 2) != NN4N_OK) return 1;
 		}
 		double dt = (now() - t0) / (double)n;
-		printf("bench: nn4n_model_step B=1 N=256 I=4 O=2 relu %s GOMAXPROCS=%ld BLAS threads=%ld: %.2f us/step\n",
+		printf("bench: nn4n_model_step B=1 N=256 I=4 O=2 relu %s threads=%ld BLAS threads=%ld: %.2f us/step\n",
 		       prec ? "float32" : "float64", (long)gt, (long)bt, dt * 1e6);
 		double* t = malloc((size_t)n * sizeof *t);
 		if (t == NULL) return 1;
