@@ -14,6 +14,7 @@ stable points' readout and destroys the attractor of the opposite choice;
 the irrelevant input leaves both attractors in place.
 
     python examples/python/context_fixed_points.py [--out DIR] [--updates N] [--seed S]
+                                                    [--save FILE | --model FILE]
 
 Writes context_fixed_points.png (trajectories and each context's fixed
 points in the top PCs) and context_sweep.png (readout of the stable points
@@ -140,8 +141,12 @@ def main():
     ap.add_argument("--out", default=".")
     ap.add_argument("--updates", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--save", help="write the trained model to this .npz file")
+    ap.add_argument("--model", help="analyse this model file (from --save) instead of training one")
     args = ap.parse_args()
-    m = train(args.updates, args.seed)
+    m = Model.load(args.model) if args.model else train(args.updates, args.seed)
+    if args.save:
+        m.save(args.save)
     m.training = False
     x, out, y, cond = held_out(m)
     acc = accuracy(out, y, cond)

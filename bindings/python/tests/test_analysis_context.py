@@ -2,12 +2,21 @@
 """The context-dependent worked example (Mante et al. 2013): a trained
 network has, for each context's cue alone, two stable fixed points (one per
 choice); a constant relevant input of either sign leaves only the attractor
-of its sign, the same irrelevant input leaves both (~1 min)."""
+of its sign, the same irrelevant input leaves both.
+
+How cleanly a trained network gates depends on the seed and on the last bits
+of its arithmetic (OpenBLAS picks its kernels by CPU), so the analysis is
+tested on a network trained once by the example and stored,
+data/context_seed2_4000.npz (``python examples/python/context_fixed_points.py
+--updates 4000 --seed 2 --save ...``, 2026-12-07, AMD Zen 5); training from
+scratch is tested apart, by what every run reaches: held-out accuracy."""
 
 import importlib.util
 import os
 
 import numpy as np
+
+from nn4n.core import Model
 
 _EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "examples", "python",
                         "context_fixed_points.py")
@@ -25,9 +34,22 @@ def _two_choices(r):
     return len(r) >= 2 and r.min() < -0.5 and r.max() > 0.5
 
 
+_MODEL = os.path.join(os.path.dirname(__file__), "data", "context_seed2_4000.npz")
+
+
+def test_context_training_learns():
+    cf = _load()
+    m = cf.train(updates=1000, seed=0, verbose=False)
+    m.training = False
+    x, out, y, cond = cf.held_out(m)
+    assert min(cf.accuracy(out, y, cond)) >= 0.8  # chance 0.5; 0.86-0.93 for seeds 0-3 here
+    for fp in cf.context_points(m, x):
+        assert fp.converged.all() and len(fp) >= 1
+
+
 def test_context_input_conditioned_points():
     cf = _load()
-    m = cf.train(updates=4000, seed=2, verbose=False)   # see train's doc: gating depends on the seed
+    m = Model.load(_MODEL)
     m.training = False
     x, out, y, cond = cf.held_out(m)
     assert min(cf.accuracy(out, y, cond)) >= 0.85
