@@ -28,6 +28,18 @@ var version = "0.1.0"
 
 func main() {}
 
+func init() { keepSecondP() }
+
+// keepSecondP gives Go a second P when it has one (a machine, cgroup or
+// GOMAXPROCS=1 of one CPU), for the reason nn4n_set_num_threads gives; the
+// library still computes on one thread.
+func keepSecondP() {
+	if n := runtime.GOMAXPROCS(0); n < 2 {
+		ctrnn.SetThreads(n)
+		runtime.GOMAXPROCS(2)
+	}
+}
+
 var versionOnce struct {
 	sync.Once
 	s *C.char

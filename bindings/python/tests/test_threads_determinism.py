@@ -62,3 +62,20 @@ def test_forward_bit_identical_for_1_to_4_threads(restore_threads, precision, n,
         native.training = False
         y0 = native.forward(x, rates=False)[0]
         assert np.any(y0 != y1)
+
+
+def test_one_cpu_computes_on_one_thread():
+    # Started with one P (GOMAXPROCS=1, as on a machine or cgroup of one
+    # CPU), the library computes on one thread (and keeps a second, idle P
+    # for Go: see nn4n_set_num_threads in nn4n.h).
+    import os
+    import subprocess
+    import sys
+    code = ("import nn4n, numpy as np\nfrom nn4n.core import Model\n"
+            "print(nn4n.get_num_threads()[0])\n"
+            "m = Model(4, 64, 2, seed=1)\n"
+            "print(np.isfinite(m.forward(np.ones((16, 50, 4)))[0]).all())\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env={**os.environ, "GOMAXPROCS": "1"})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["1", "True"], r.stdout
