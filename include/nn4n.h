@@ -229,7 +229,9 @@ int64_t nn4n_last_error(char* buf, int64_t len);
  * max(n, 2): with a single P, Go's monitor thread takes it from the caller
  * during every OpenBLAS call longer than its tick and the caller must win
  * it back (measured: two single-threaded processes on two cores ran 1.6×
- * the work of one instead of 1.9–2.1×); the second P stays idle. A batch is
+ * the work of one instead of 1.9–2.1×); the second P stays idle. A
+ * process whose Go starts with one P (one CPU) gets the second P at load
+ * and computes on one thread. A batch is
  * split into up to n blocks of at least 4 trials run in parallel, each
  * running its per-step recurrent products on nn4n's own kernel (CPUs with
  * AVX2 and FMA, or AVX-512; elsewhere OpenBLAS) and the rest on OpenBLAS
