@@ -228,8 +228,8 @@ int64_t nn4n_last_error(char* buf, int64_t len);
  * with to n (1 ≤ n ≤ 4096). Process-wide. Go's GOMAXPROCS becomes
  * max(n, 2): with a single P, Go's monitor thread takes it from the caller
  * during every OpenBLAS call longer than its tick and the caller must win
- * it back (measured: two single-threaded processes on two cores ran 1.6×
- * the work of one instead of 1.9–2.1×); the second P stays idle. A
+ * it back (measured: two single-threaded processes on two cores ran 1.65×
+ * the work of one instead of 1.89×); the second P stays idle. A
  * process whose Go starts with one P (one CPU) gets the second P at load
  * and computes on one thread. A batch is
  * split into up to n blocks of at least 4 trials run in parallel, each
