@@ -69,14 +69,22 @@ func newRunner[T linalg.Float](i, n, o int) *batchRunner[T] {
 }
 
 // minWork is the least work (B·T·N² multiply-adds of the recurrence) worth
-// a second worker; below it the batch runs on the calling goroutine.
-var minWork = 1 << 20 // a variable for tests
+// a second worker for a pass that keeps its history (a gradient or train
+// step); below it the batch runs on the calling goroutine. A pass on two
+// workers meets at two barriers, and on a machine whose other core is
+// busy (its load above 2) the second worker is often descheduled, so that
+// one worker was faster and far steadier below this: train steps in
+// float32, 2026-12-07, load 2–3, 64×16×100 (6.6·10⁶) one worker 450–540
+// µs, two 600–690 µs; 128×32×200 (1.0·10⁸) one 4.4–5.5 ms, two 2.7–7.6
+// ms; at 256×64×200 (8.4·10⁸) two workers still won, 30 against 44 ms.
+var minWork = 1 << 27 // a variable for tests
 
-// minForwardWork is minWork for a pass that keeps no history (outputs
-// only), whose one parallel region is the whole call: through the C ABI,
-// handing a goroutine called from C over to a second worker and back cost
-// more than the second worker saved at 64×16×100 (6.6·10⁶, 205 µs on one
-// worker, 245–270 µs on two, 2026-12-07).
+// minForwardWork is the least work worth a second worker for a pass that
+// keeps no history (outputs only), whose one parallel region is the whole
+// call: through the C ABI, handing a goroutine called from C over to a
+// second worker and back cost more than the second worker saved at
+// 64×16×100 (6.6·10⁶, 205 µs on one worker, 245–270 µs on two,
+// 2026-12-07).
 var minForwardWork = 1 << 23 // a variable for tests
 
 // blasBytes is the size of W_rec above which, without the packed product
@@ -100,8 +108,12 @@ func (r *batchRunner[T]) split(nb, nt int, history bool) {
 	procs := Threads()
 	var zero T
 	n, blas, packed := min(procs, nb), 1, linalg.HasPacked
+	least := minWork
+	if !history {
+		least = minForwardWork
+	}
 	switch work := nb * nt * r.nN * r.nN; {
-	case work < minWork, !history && work < minForwardWork:
+	case work < least:
 		n = 1
 	case packed:
 		n = max(1, min(procs, nb/4))
@@ -232,11 +244,17 @@ func (e *engine[T]) export(dst *Trajectory) {
 }
 
 func (r *batchRunner[T]) backward(m *Model, g *ObjectiveGrad, lambdaOmega float64) float64 {
+	omegaOn := lambdaOmega > 0
 	r.parallel(func(k int) {
 		if e := r.workers[k]; e.seg > 0 {
-			e.backSegments(g, lambdaOmega > 0)
+			e.backSegments(g, omegaOn)
 		} else {
-			e.backSteps(g, lambdaOmega > 0)
+			e.backSteps(g, omegaOn)
+		}
+		if !omegaOn {
+			// Without Ω, the weight gradients need nothing from the other
+			// workers: one parallel region less.
+			r.workers[k].backWeights(0)
 		}
 	})
 	var sum float64
@@ -249,7 +267,9 @@ func (r *batchRunner[T]) backward(m *Model, g *ObjectiveGrad, lambdaOmega float6
 	if count > 0 {
 		scale, omega = lambdaOmega/float64(count), sum/float64(count)
 	}
-	r.parallel(func(k int) { r.workers[k].backWeights(T(scale)) })
+	if omegaOn {
+		r.parallel(func(k int) { r.workers[k].backWeights(T(scale)) })
+	}
 	for _, s := range []struct {
 		dst []float64
 		src func(e *engine[T]) []T
