@@ -12,7 +12,7 @@ import (
 // ATB computes weight gradients c += aᵀ·b, sums over the steps and trials
 // of a batch, on AVX-512 kernels. While a row of b is shorter than a page
 // (atbStride), its tiles (kernel.ATB32W3 …) read a and b where they lie,
-// a block of atbRows rows at a time: 1.5–2× OpenBLAS's rate from N = 64 to
+// a block of rows at a time: 1.5–2× OpenBLAS's rate from N = 64 to
 // 512 in float32. Longer rows put the rows of a block in the same few
 // cache sets; then a block of atbBlock rows of a is transposed and one of
 // b packed as panels for the packed product's kernel, copies that pay off
@@ -30,10 +30,18 @@ var HasATB = kernel.Wide
 // atbBlock is the rows of a and b in a block of the copying kernel.
 const atbBlock = 256
 
-// atbRows is the rows of a and b in a block of the in-place kernel: 64
-// rows of a 48-column panel of b take 12 KiB of L1 (2026-12-07,
-// BenchmarkATB: 64 rows 200, 128 rows 160–190 GFLOPS at N = 64–128).
-const atbRows = 64
+// atbBlockRows returns the rows of a and b in a block of the in-place
+// kernel for rows of b of stride bytes: 64 rows of a 48-column panel of b
+// take 12 KiB of L1 (2026-12-07, BenchmarkATB: 64 rows 200, 128 rows
+// 160–190 GFLOPS at N = 64–128), but rows 1 KiB or more apart fall into
+// few of its sets, and a block keeps to 64·512 bytes of stride (N = 256:
+// 32 rows 170–205, 64 rows 125–135 GFLOPS).
+func atbBlockRows(stride int) int {
+	if stride <= 512 {
+		return 64
+	}
+	return max(16, 64*512/stride)
+}
 
 // atbStride is the row length of b, in bytes, from which Add copies its
 // blocks: at 4 KiB (N = 1024 in float32, 512 in float64) the in-place
@@ -90,8 +98,8 @@ func (w *ATB[T]) addCopied(m, n, k int, a []T, lda int, b []T, c []T, ldc int) {
 }
 
 // addInPlace is Add on the ATB tiles of package kernel, which read a and b
-// where they lie: for each block of atbRows rows, each panel of 48
-// (float32) or 24 (float64) columns of b, which stays in cache while every
+// where they lie: for each block of rows (atbBlockRows), each panel of up
+// to 48 (float32) or 24 (float64) columns of b, which stays in cache while every
 // four columns of a run over it, and each four columns of a. The columns
 // of a left after the last four are copied, zero-padded, into a block of
 // four, whose tile goes through a scratch tile.
@@ -101,8 +109,9 @@ func (w *ATB[T]) addInPlace(m, n, k int, a []T, lda int, b []T, c []T, ldc int) 
 	nr, vec := 192/size, 64/size
 	m4 := m &^ 3
 	var scratch [4 * 48]T
-	for s0 := 0; s0 < k; s0 += atbRows {
-		kb := min(atbRows, k-s0)
+	rows := atbBlockRows(n * size)
+	for s0 := 0; s0 < k; s0 += rows {
+		kb := min(rows, k-s0)
 		ab, bb := a[s0*lda:], b[s0*n:]
 		if m4 < m {
 			w.at = grow(w.at, 4*kb)
@@ -111,8 +120,14 @@ func (w *ATB[T]) addInPlace(m, n, k int, a []T, lda int, b []T, c []T, ldc int) 
 				clear(row[copy(row, ab[s*lda+m4:s*lda+m]):])
 			}
 		}
-		for j0 := 0; j0 < n; j0 += nr {
-			cols := min(nr, n-j0)
+		for j0, cols := 0, 0; j0 < n; j0 += cols {
+			cols = min(nr, n-j0)
+			if rest := n - j0; rest > nr && rest <= nr+vec {
+				// Two tiles of two vectors rather than one of three and
+				// one of a single vector, which waits on its four
+				// accumulators' latency.
+				cols = 2 * vec
+			}
 			nv := (cols + vec - 1) / vec
 			mask := uint16(1<<(cols-(nv-1)*vec) - 1) // the last vector's columns
 			for i := 0; i < m4; i += 4 {

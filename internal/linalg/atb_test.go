@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 // TestATB checks c += aᵀ·b against a float64 reference, with the kernels
@@ -68,19 +69,19 @@ func testATB[T Float](t *testing.T, tol float64) {
 }
 
 // TestATBInPlaceBits checks the in-place kernel bit for bit against a
-// plain reference that sums each element of a block of atbRows rows from
+// plain reference that sums each element of a block of rows from
 // zero with fused multiply-adds in order and adds it to c: in float64
 // against math.FMA, in float32 on small integers, whose sums are exact in
 // any order (a float32 FMA has no plain Go equivalent). The shapes take
 // every tile (three, two and one vectors of columns, masked last vectors,
-// columns of a left after the last four) and sums of one and of several
-// blocks.
+// columns of a left after the last four), sums of one and of several
+// blocks, and blocks shortened for long rows of b.
 func TestATBInPlaceBits(t *testing.T) {
 	if !HasATB {
 		t.Skip("no AVX-512 on this CPU or build")
 	}
 	for _, m := range []int{1, 2, 3, 4, 5, 8, 13, 64} {
-		for _, n := range []int{1, 2, 7, 8, 9, 16, 17, 24, 31, 32, 33, 47, 48, 49, 64, 100, 130} {
+		for _, n := range []int{1, 2, 7, 8, 9, 16, 17, 24, 31, 32, 33, 47, 48, 49, 64, 100, 130, 300} {
 			for _, k := range []int{1, 2, 63, 64, 65, 200} {
 				inPlaceBits[float64](t, m, n, k, normals[float64](5, uint64(m*1000+n)))
 				inPlaceBits[float32](t, m, n, k, integers[float32](uint64(m*1000+n)))
@@ -106,11 +107,13 @@ func inPlaceBits[T Float](t *testing.T, m, n, k int, fill func(int) []T) {
 	lda, ldc := m+2, n+1
 	a, b, c := fill(k*lda), fill(k*n), fill(m*ldc)
 	want := slices.Clone(c)
-	for s0 := 0; s0 < k; s0 += atbRows {
+	var zero T
+	rows := atbBlockRows(n * int(unsafe.Sizeof(zero)))
+	for s0 := 0; s0 < k; s0 += rows {
 		for i := range m {
 			for j := range n {
 				var acc float64
-				for s := s0; s < min(k, s0+atbRows); s++ {
+				for s := s0; s < min(k, s0+rows); s++ {
 					acc = math.FMA(float64(a[s*lda+i]), float64(b[s*n+j]), acc)
 				}
 				want[i*ldc+j] += T(acc)
