@@ -266,6 +266,9 @@ func (e *engine[T]) drawNoise(key uint64) {
 	e.xi = grow(e.xi, size(e.preNoise, nN))
 	e.eta = grow(e.eta, size(e.recNoise, nN))
 	e.zeta = grow(e.zeta, size(e.postNoise, nN))
+	if !e.inNoise && !e.preNoise && !e.recNoise && !e.postNoise {
+		return
+	}
 	for b := 0; b < nb; b++ {
 		g := newStream(key, uint64(e.first+b))
 		for t := 0; t < nt; t++ {
