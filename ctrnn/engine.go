@@ -20,11 +20,8 @@ type params[T linalg.Float] struct {
 	head       Head
 	nI, nN, nO int
 
-	wIn []T // N×I effective
-	// wIn packed for the input drive u·W_inᵀ, and wOut transposed for the
-	// readout's part of the backward pass, ga·W_out.
-	wInP, wOutTP linalg.Packed[T]
-	wRecA        []T // N×N, diag(α)·W_rec effective
+	wIn   []T // N×I effective
+	wRecA []T // N×N, diag(α)·W_rec effective
 	// wRecA packed for the products of the forward (r·wRecAᵀ) and backward
 	// (δx·wRecA) passes.
 	wRecP, wRecTP linalg.Packed[T]
@@ -41,6 +38,9 @@ type params[T linalg.Float] struct {
 	u0, inputScale T
 	// Which noises the configuration has.
 	inNoise, preNoise, recNoise, postNoise bool
+	// wIn packed for the input drive u·W_inᵀ, and wOut transposed for the
+	// readout's part of the backward pass, ga·W_out.
+	wInP, wOutTP linalg.Packed[T]
 }
 
 func newParams[T linalg.Float](i, n, o int) *params[T] {
