@@ -161,12 +161,7 @@ func nn4n_model_get_array(h C.uint64_t, key *C.nn4n_cchar, out *C.double, n C.in
 		if err != nil {
 			return err
 		}
-		v, err := mo.m.Array(k)
-		if err != nil {
-			return err
-		}
-		copy(dst, v)
-		return nil
+		return mo.m.ArrayInto(k, dst)
 	})
 }
 

@@ -5,7 +5,6 @@ package ctrnn
 import (
 	"fmt"
 	"github.com/nn4n/nn4n/internal/errs"
-	"slices"
 	"strings"
 )
 
@@ -88,35 +87,50 @@ func unknownArray(name string) error {
 // Array returns a copy of the array name, row-major. An absent sparsity or
 // plasticity mask reads as all ones, an absent sign mask as empty.
 func (m *Model) Array(name string) ([]float64, error) {
+	r, c, err := m.Shape(name)
+	if err != nil {
+		return nil, err
+	}
+	v := make([]float64, r*c)
+	return v, m.ArrayInto(name, v)
+}
+
+// ArrayInto copies the array name into dst, which must hold its Shape's
+// rows×cols values: Array without allocating.
+func (m *Model) ArrayInto(name string, dst []float64) error {
+	r, c, err := m.Shape(name)
+	if err != nil {
+		return err
+	}
+	if len(dst) != r*c {
+		return fmt.Errorf("ctrnn: %s has %d×%d values, the destination %d", name, r, c, len(dst))
+	}
 	if v, ok := m.vector(name); ok {
-		return slices.Clone(v), nil
+		copy(dst, v)
+		return nil
 	}
-	w, prefix, ok := m.layer(name)
-	if !ok {
-		return nil, unknownArray(name)
-	}
-	ones := func(s []float64) []float64 {
-		if s != nil {
-			return slices.Clone(s)
-		}
-		o := make([]float64, w.rows*w.cols)
-		for i := range o {
-			o[i] = 1
-		}
-		return o
-	}
+	w, prefix, _ := m.layer(name)
 	switch prefix {
 	case "w":
-		return slices.Clone(w.raw), nil
+		copy(dst, w.raw)
 	case "w_eff":
-		return slices.Clone(w.eff), nil
-	case "mask":
-		return ones(w.sparsity), nil
-	case "plasticity":
-		return ones(w.plasticity), nil
+		copy(dst, w.eff)
+	case "mask", "plasticity":
+		src := w.sparsity
+		if prefix == "plasticity" {
+			src = w.plasticity
+		}
+		if src == nil {
+			for i := range dst {
+				dst[i] = 1
+			}
+		} else {
+			copy(dst, src)
+		}
 	default: // sign
-		return slices.Clone(w.sign), nil
+		copy(dst, w.sign)
 	}
+	return nil
 }
 
 // SetArray replaces the array name with a copy of v after validating it

@@ -38,6 +38,9 @@ type params[T linalg.Float] struct {
 	u0, inputScale T
 	// Which noises the configuration has.
 	inNoise, preNoise, recNoise, postNoise bool
+	// wIn packed for the input drive u·W_inᵀ, and wOut transposed for the
+	// readout's part of the backward pass, ga·W_out.
+	wInP, wOutTP linalg.Packed[T]
 }
 
 func newParams[T linalg.Float](i, n, o int) *params[T] {
@@ -102,7 +105,8 @@ type engine[T linalg.Float] struct {
 	// Gradients with respect to the effective parameters, and Ω's sum and
 	// count of terms over this worker's trials.
 	gWIn, gWRec, gWOut, gBias, gBOut, gAlpha []T
-	atb                                      linalg.ATB[T] // the blocks of the W_rec gradient
+	atb                                      linalg.ATB[T] // the blocks of the weight gradients
+	gWInT                                    []T           // I×N: the W_in gradient transposed
 	omegaSum                                 float64
 	omegaCount                               int
 }
@@ -213,6 +217,8 @@ func (e *params[T]) load(m *Model) {
 	e.wRecP.Pack(e.wRecA, n, n)
 	e.wRecTP.PackT(e.wRecA, n, n)
 	convert(e.wOut, m.wOut.eff)
+	e.wInP.Pack(e.wIn, n, e.nI)
+	e.wOutTP.PackT(e.wOut, e.nO, n)
 	convert(e.bOut, m.bOut)
 	e.inputOn = m.cfg.InputBaseline != 0 || m.cfg.InputNoise != 0
 	e.u0 = T(m.cfg.InputBaseline)
@@ -260,6 +266,9 @@ func (e *engine[T]) drawNoise(key uint64) {
 	e.xi = grow(e.xi, size(e.preNoise, nN))
 	e.eta = grow(e.eta, size(e.recNoise, nN))
 	e.zeta = grow(e.zeta, size(e.postNoise, nN))
+	if !e.inNoise && !e.preNoise && !e.recNoise && !e.postNoise {
+		return
+	}
 	for b := 0; b < nb; b++ {
 		g := newStream(key, uint64(e.first+b))
 		for t := 0; t < nt; t++ {
@@ -326,10 +335,9 @@ func (e *engine[T]) steps(t0, t1 int, readout bool) {
 			// x_s ← W_in·u_s for the steps s of the next block.
 			k := min(blk, t1-t) * nb
 			xs := e.x[e.row(t+1)*bn : e.row(t+1)*bn+k*nN]
+			clear(xs)
 			if nI > 0 {
-				linalg.Gemm(false, true, k, nN, nI, 1, e.u[t*nb*nI:], nI, e.wIn, nI, 0, xs, nN)
-			} else {
-				clear(xs)
+				e.wInP.MulT(k, e.u[t*nb*nI:], nI, xs, nN)
 			}
 		}
 		e.advance(t, t1)
@@ -482,14 +490,15 @@ func (e *engine[T]) backSteps(g *ObjectiveGrad, omega bool) {
 	}
 	e.throughHead(g)
 	// Readout gradients, and dL/dr += ga·W_out for all steps at once.
-	linalg.Gemm(true, false, nO, nN, nt*nb, 1, e.ga, nO, e.r[bn:], nN, 0, e.gWOut, nN)
+	clear(e.gWOut)
+	e.atb.Add(nO, nN, nt*nb, e.ga, nO, e.r[bn:], e.gWOut, nN)
 	clear(e.gBOut)
 	for s := 0; s < nt*nb; s++ {
 		for k, v := range e.ga[s*nO : (s+1)*nO] {
 			e.gBOut[k] += v
 		}
 	}
-	linalg.Gemm(false, false, nt*nb, nN, nO, 1, e.ga, nO, e.wOut, nN, 1, e.gr, nN)
+	e.wOutTP.MulT(nt*nb, e.ga, nO, e.gr, nN)
 
 	if omega {
 		e.c = grow(e.c, nt*bn)
@@ -543,7 +552,15 @@ func (e *engine[T]) backWeights(omegaScale T) {
 	clear(e.gWRec)
 	e.atb.Add(nN, nN, nt*nb, e.d, nN, e.r[:nt*bn], e.gWRec, nN)
 	if nI > 0 {
-		linalg.Gemm(true, false, nN, nI, nt*nb, 1, e.d, nN, e.u, nI, 0, e.gWIn, nI)
+		// The transpose, uᵀ·δx, whose rows are as long as the tiles'.
+		e.gWInT = grow(e.gWInT, nI*nN)
+		clear(e.gWInT)
+		e.atb.Add(nI, nN, nt*nb, e.u, nI, e.d, e.gWInT, nN)
+		for j := range nN {
+			for c := range nI {
+				e.gWIn[j*nI+c] = e.gWInT[c*nN+j]
+			}
+		}
 	}
 	if omegaScale != 0 {
 		// dΩ/d(diag(α)W) = Σ δx_tᵀ·c_t / K

@@ -3,6 +3,7 @@
 package ctrnn
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -96,6 +97,30 @@ func collect(p *piece, patience time.Duration) bool {
 			return false
 		}
 	}
+}
+
+// await waits until the helper has run p, unless it can take p back first,
+// and reports whether the helper ran p; it re-raises the helper's panic.
+// Unlike collect it never gives up on a running piece, whose memory the
+// caller then may not touch: it spins for patience and then yields its
+// thread between looks, in case the helper's thread waits for this core.
+func await(p *piece, patience time.Duration) bool {
+	defer helper.slot.CompareAndSwap(p, nil)
+	if p.state.CompareAndSwap(offered, withdrawn) {
+		return false
+	}
+	start := time.Now()
+	for spins := 1; p.state.Load() != finished; spins++ {
+		if spins%32 == 0 && time.Since(start) > patience {
+			runtime.Gosched()
+		}
+	}
+	p.state.Store(idle)
+	if f := p.failed; f != nil {
+		p.failed = nil
+		panic(f)
+	}
+	return true
 }
 
 func startHelper() {

@@ -5,6 +5,7 @@ package ctrnn
 import (
 	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -129,6 +130,57 @@ func TestHelperPanic(t *testing.T) {
 		}
 	}
 	<-done
+}
+
+// TestAwait offers pieces and awaits them as a two-worker region does:
+// each runs exactly once, on the helper or, taken back, on the caller;
+// await waits for a piece the helper is still running, and re-raises its
+// panic.
+func TestAwait(t *testing.T) {
+	defer func(p int) { runtime.GOMAXPROCS(p) }(runtime.GOMAXPROCS(0))
+	runtime.GOMAXPROCS(2)
+	var runs atomic.Int32
+	p := &piece{run: func() { runs.Add(1) }}
+	for k := 1; k <= 200; k++ {
+		if !p.free() || !offer(p) {
+			t.Fatalf("round %d: could not offer a free piece to an idle helper", k)
+		}
+		if !await(p, 0) {
+			p.run()
+		}
+		if got := runs.Load(); got != int32(k) {
+			t.Fatalf("after %d rounds the piece ran %d times", k, got)
+		}
+	}
+	started, hold := make(chan struct{}), make(chan struct{})
+	var done atomic.Bool
+	slow := &piece{run: func() { close(started); <-hold; done.Store(true) }}
+	if !offer(slow) {
+		t.Fatal("could not offer a piece to an idle helper")
+	}
+	<-started
+	go func() { time.Sleep(time.Millisecond); close(hold) }()
+	if !await(slow, 0) || !done.Load() {
+		t.Fatal("await returned before the helper finished the piece")
+	}
+	started = make(chan struct{})
+	bad := &piece{run: func() { close(started); panic("boom") }}
+	if !offer(bad) {
+		t.Fatal("could not offer a piece to an idle helper")
+	}
+	<-started
+	func() {
+		defer func() {
+			if r := recover(); r != "boom" {
+				t.Errorf("await raised %v, want the piece's panic", r)
+			}
+		}()
+		await(bad, time.Minute)
+		t.Error("await returned from a piece that panicked")
+	}()
+	if !bad.free() {
+		t.Error("a piece awaited to its end is not free")
+	}
 }
 
 // sharedSteps returns the number of m's steps the helper has shared.

@@ -43,6 +43,9 @@ type batchRunner[T linalg.Float] struct {
 	workers []*engine[T] // the first n serve the current batch
 	n       int
 	blas    int // OpenBLAS threads for the current batch (> 1 only with one worker)
+	// second is the second of two workers' part of a parallel region,
+	// offered to the helper goroutine (see parallel).
+	second piece
 
 	sim simulator[T]
 }
@@ -69,14 +72,16 @@ func newRunner[T linalg.Float](i, n, o int) *batchRunner[T] {
 }
 
 // minWork is the least work (B·T·N² multiply-adds of the recurrence) worth
-// a second worker; below it the batch runs on the calling goroutine.
+// a second worker for a pass that keeps its history (a gradient or train
+// step); below it the batch runs on the calling goroutine.
 var minWork = 1 << 20 // a variable for tests
 
-// minForwardWork is minWork for a pass that keeps no history (outputs
-// only), whose one parallel region is the whole call: through the C ABI,
-// handing a goroutine called from C over to a second worker and back cost
-// more than the second worker saved at 64×16×100 (6.6·10⁶, 205 µs on one
-// worker, 245–270 µs on two, 2026-12-07).
+// minForwardWork is the least work worth a second worker for a pass that
+// keeps no history (outputs only), whose one parallel region is the whole
+// call: through the C ABI, handing a goroutine called from C over to a
+// second worker and back cost more than the second worker saved at
+// 64×16×100 (6.6·10⁶, 205 µs on one worker, 245–270 µs on two,
+// 2026-12-07).
 var minForwardWork = 1 << 23 // a variable for tests
 
 // blasBytes is the size of W_rec above which, without the packed product
@@ -100,8 +105,12 @@ func (r *batchRunner[T]) split(nb, nt int, history bool) {
 	procs := Threads()
 	var zero T
 	n, blas, packed := min(procs, nb), 1, linalg.HasPacked
+	least := minWork
+	if !history {
+		least = minForwardWork
+	}
 	switch work := nb * nt * r.nN * r.nN; {
-	case work < minWork, !history && work < minForwardWork:
+	case work < least:
 		n = 1
 	case packed:
 		n = max(1, min(procs, nb/4))
@@ -121,16 +130,45 @@ func (r *batchRunner[T]) split(nb, nt int, history bool) {
 // parallel runs f(0) … f(n−1) for the workers concurrently, f(0) on the
 // calling goroutine, and re-raises a worker's panic on the caller.
 //
-// When its own part is done the caller spins until the workers are done,
-// for at most as long as its part took, and only then blocks: a goroutine
-// called from C is locked to its thread, and parking it hands the thread
-// over to the scheduler and back through the OS (tens of microseconds on
-// this 2-vCPU guest), more than a small pass takes; the workers' parts
-// are as large as the caller's, so they are usually done by then.
+// Two workers share the work with the helper goroutine of the simulator
+// step (helper.go), which spins for a while after each piece of work: the
+// caller offers it f(1), runs f(0), and then runs f(1) itself unless the
+// helper has taken it, in which case it waits for the helper. A region
+// thus waits for no thread that the OS has not scheduled yet (on a loaded
+// machine the other core is often busy) and usually finds the helper
+// awake: the regions of a train step follow each other within tens of
+// microseconds. Who runs f(1) does not change its results. Train steps in
+// float32 on two workers, 2026-12-07, load about 1: 64×16×100 275–430 µs
+// against 425–490 µs with a goroutine per worker and region and about 475
+// on one worker; 128×32×200 2.29–2.45 against 2.35–2.58 ms (one worker
+// 4.4–6 ms).
+//
+// More workers run as goroutines. When its own part is done the caller
+// spins until the workers are done, for at most as long as its part took,
+// and only then blocks: a goroutine called from C is locked to its
+// thread, and parking it hands the thread over to the scheduler and back
+// through the OS (tens of microseconds on this 2-vCPU guest), more than a
+// small pass takes; the workers' parts are as large as the caller's, so
+// they are usually done by then.
 func (r *batchRunner[T]) parallel(f func(k int)) {
 	n := r.n
 	if n == 1 {
 		linalg.WithThreads(r.blas, func() { f(0) })
+		return
+	}
+	if n == 2 {
+		p := &r.second
+		p.run = func() { f(1) }
+		if !p.free() || !offer(p) {
+			f(0)
+			f(1)
+			return
+		}
+		start := time.Now()
+		f(0)
+		if !await(p, time.Since(start)) {
+			f(1)
+		}
 		return
 	}
 	var wg sync.WaitGroup
@@ -232,11 +270,17 @@ func (e *engine[T]) export(dst *Trajectory) {
 }
 
 func (r *batchRunner[T]) backward(m *Model, g *ObjectiveGrad, lambdaOmega float64) float64 {
+	omegaOn := lambdaOmega > 0
 	r.parallel(func(k int) {
 		if e := r.workers[k]; e.seg > 0 {
-			e.backSegments(g, lambdaOmega > 0)
+			e.backSegments(g, omegaOn)
 		} else {
-			e.backSteps(g, lambdaOmega > 0)
+			e.backSteps(g, omegaOn)
+		}
+		if !omegaOn {
+			// Without Ω, the weight gradients need nothing from the other
+			// workers: one parallel region less.
+			r.workers[k].backWeights(0)
 		}
 	})
 	var sum float64
@@ -249,7 +293,9 @@ func (r *batchRunner[T]) backward(m *Model, g *ObjectiveGrad, lambdaOmega float6
 	if count > 0 {
 		scale, omega = lambdaOmega/float64(count), sum/float64(count)
 	}
-	r.parallel(func(k int) { r.workers[k].backWeights(T(scale)) })
+	if omegaOn {
+		r.parallel(func(k int) { r.workers[k].backWeights(T(scale)) })
+	}
 	for _, s := range []struct {
 		dst []float64
 		src func(e *engine[T]) []T

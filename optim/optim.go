@@ -65,8 +65,15 @@ func scaleAt(p Param, i int) float64 {
 func globalNorm(ps []Param) float64 {
 	var s float64
 	for _, p := range ps {
-		for i := range p.Grad {
-			g := scaled(p, i)
+		if p.Scale == nil {
+			for _, g := range p.Grad {
+				s += g * g
+			}
+			continue
+		}
+		scale := p.Scale[:len(p.Grad)]
+		for i, g := range p.Grad {
+			g *= scale[i]
 			s += g * g
 		}
 	}
@@ -195,7 +202,17 @@ func (o *Adam) Step(ps []Param) (Info, error) {
 	step := o.LR / bc1
 	for k, p := range ps {
 		m, v := o.m[k], o.v[k]
-		for i := range p.Value {
+		i := 0
+		if n8 := len(p.Value) &^ 7; hasAdam8 && n8 > 0 {
+			consts := [9]float64{clip, o.WeightDecay, o.Beta1, 1 - o.Beta1, o.Beta2, 1 - o.Beta2, step, bc2, o.Eps}
+			var scale *float64
+			if p.Scale != nil {
+				scale = &p.Scale[0]
+			}
+			adam8(n8, &p.Value[0], &p.Grad[0], &m[0], &v[0], scale, &consts)
+			i = n8
+		}
+		for ; i < len(p.Value); i++ {
 			g := clip*p.Grad[i] + o.WeightDecay*p.Value[i]
 			m[i] = o.Beta1*m[i] + (1-o.Beta1)*g
 			v[i] = o.Beta2*v[i] + (1-o.Beta2)*g*g

@@ -124,6 +124,12 @@ func (p *Packed[T]) MulT(m int, a []T, lda int, c []T, ldc int) {
 		j0, panel := q*nr, &p.panels[q*nr*k]
 		cols := min(nr, n-j0)
 		i := 0
+		if p.wide && 3*cols == nr {
+			// A third of a panel, eight rows at a time (see tile8).
+			for ; i+8 <= m; i += 8 {
+				tile8(k, &a[i*lda], lda, panel, &c[i*ldc+j0], ldc)
+			}
+		}
 		for ; i+4 <= m; i += 4 {
 			if cols == nr || narrow(p.wide, nr, cols) {
 				tile(p.wide, cols, nr, k, &a[i*lda], lda, panel, &c[i*ldc+j0], ldc)
@@ -201,6 +207,19 @@ func tile[T Float](wide bool, cols, nr, k int, a *T, lda int, w *T, c *T, ldc in
 		default:
 			kernel.Tile64W8(k, a, lda, w, c, ldc)
 		}
+	}
+}
+
+// tile8 is the wide kernel for the first vector of a panel's columns and
+// eight rows, whose eight accumulators keep the fused multiply-adds busy
+// where a tile of four rows waits on their latency (N = 64 in float32
+// ends with such a third of a panel).
+func tile8[T Float](k int, a *T, lda int, w *T, c *T, ldc int) {
+	switch a := any(a).(type) {
+	case *float32:
+		kernel.Tile32W16R8(k, a, lda, any(w).(*float32), any(c).(*float32), ldc)
+	case *float64:
+		kernel.Tile64W8R8(k, a, lda, any(w).(*float64), any(c).(*float64), ldc)
 	}
 }
 

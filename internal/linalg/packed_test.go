@@ -162,7 +162,7 @@ func TestPackedBadShape(t *testing.T) {
 // BenchmarkMulT compares the packed product with BLAS's on the per-step
 // shapes of a forward pass split between two workers.
 func BenchmarkMulT(b *testing.B) {
-	for _, s := range []struct{ m, n int }{{10, 100}, {8, 64}, {16, 128}, {32, 256}, {32, 512}, {16, 1024}} {
+	for _, s := range []struct{ m, n int }{{10, 100}, {8, 64}, {16, 64}, {16, 128}, {32, 256}, {32, 512}, {16, 1024}} {
 		for _, wide := range []bool{false, true} {
 			if wide && !kernel.Wide {
 				continue

@@ -234,11 +234,29 @@ class CTRNN(torch.nn.Module, _CTRNNBase):
 
     def _pull_if_needed(self, force=True):
         """library → Parameters (after native training or projection)."""
+        native = self.native
         with torch.no_grad():
-            for name, p in self._torch_params.items():
-                v = self.native.get_array(PARAM_KEYS[name])
-                p.copy_(torch.from_numpy(v.reshape(p.shape)))
+            for p, key, buf, src in self._pull_buffers():
+                native.get_array_into(key, buf)
+                p.copy_(src)
         self._record_versions()
+
+    def _pull_buffers(self):
+        """(Parameter, key, float64 buffer, the buffer as a tensor of the
+        Parameter's shape) for every Parameter, kept from one pull to the
+        next while the Parameters are the same: a pull after every native
+        train call then allocates nothing and asks no shapes."""
+        params = self._torch_params
+        cache = self.__dict__.get("_pull_cache")
+        if cache is not None and len(cache) == len(params) and all(
+                e[0] is p and e[2].size == p.numel() for e, p in zip(cache, params.values())):
+            return cache
+        cache = []
+        for name, p in params.items():
+            buf = np.empty(p.numel(), dtype=np.float64)
+            cache.append((p, PARAM_KEYS[name], buf, torch.from_numpy(buf).reshape(p.shape)))
+        self.__dict__["_pull_cache"] = cache
+        return cache
 
     # ------------------------------------------------------------ forward
     def forward(self, x, init_state=None):

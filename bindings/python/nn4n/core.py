@@ -211,6 +211,17 @@ class Model(_Settings, Handle):
             return out.reshape(-1)
         return out
 
+    def get_array_into(self, key, out):
+        """Copy array ``key`` into ``out``, a C-contiguous float64 numpy array
+        of its size (any shape): :meth:`get_array` without the shape query
+        and the allocation. Returns ``out``."""
+        if not isinstance(out, np.ndarray) or out.dtype != np.float64 or not out.flags.c_contiguous \
+                or not out.flags.writeable:
+            raise errors.DTypeError(f"{key}: get_array_into needs a writable C-contiguous float64 array")
+        p, n = ptr(out)
+        lib.nn4n_model_get_array(self._h, cstr(key), p, n)
+        return out
+
     def set_array(self, key, values):
         """Replace array ``key``; ``None`` (or an empty array) removes a mask."""
         arr = None if values is None else as_f64(values, key)

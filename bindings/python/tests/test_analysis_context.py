@@ -5,7 +5,7 @@ choice); a constant relevant input of either sign leaves only the attractor
 of its sign, the same irrelevant input leaves both.
 
 How cleanly a trained network gates depends on the seed and on the last bits
-of its arithmetic (OpenBLAS picks its kernels by CPU), so the analysis is
+of its arithmetic (the CPU, the library version, the thread count), so the analysis is
 tested on a network trained once by the example and stored,
 data/context_seed2_4000.npz (``python examples/python/context_fixed_points.py
 --updates 4000 --seed 2 --save ...``, 2026-12-07, AMD Zen 5); training from

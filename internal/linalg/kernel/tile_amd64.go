@@ -54,6 +54,16 @@ func Tile64W16(k int, a *float64, lda int, w *float64, c *float64, ldc int)
 //go:noescape
 func Tile64W8(k int, a *float64, lda int, w *float64, c *float64, ldc int)
 
+// Tile32W16R8 is Tile32W16 for eight rows of a and c (i < 8).
+//
+//go:noescape
+func Tile32W16R8(k int, a *float32, lda int, w *float32, c *float32, ldc int)
+
+// Tile64W8R8 is Tile64W8 for eight rows of a and c (i < 8).
+//
+//go:noescape
+func Tile64W8R8(k int, a *float64, lda int, w *float64, c *float64, ldc int)
+
 //go:noescape
 func cpuHasAVX512() bool
 

@@ -440,3 +440,81 @@ TEXT ·Tile64W8(SB), NOSPLIT, $0-48
 	MOVQ c+32(FP), R8
 	MOVQ ldc+40(FP), R9
 	WTILE(3, 8, VMOVUPD, VBROADCASTSD, VFMADD231PD, VADDPD, WLOAD1, WTILE_ROW1, WTILE_ADD1)
+
+// The eight-row tiles compute the first vector of a panel's columns (16
+// float32 or 8 float64) for eight rows of a, in eight accumulators: four
+// rows of one vector leave the loop waiting on the latency of their four
+// fused multiply-adds. Each element is summed as in WTILE. The rows of a
+// are SI, R10–R14, BX and R8 (c's pointer, reloaded after the loop).
+
+#define W8ROW(BCAST, FMA, row, z) \
+	BCAST (row)(AX*1), Z15 \
+	FMA   Z12, Z15, z
+
+#define W8ADD(ADDV, MOVE, z) \
+	ADDV (R8), z, z \
+	MOVE z, (R8)    \
+	ADDQ R9, R8
+
+#define WTILE8(SHIFT, SIZE, MOVE, BCAST, FMA, ADDV) \
+	SHLQ $SHIFT, DX              \
+	FOUR_ROWS                    \
+	LEAQ (R12)(DX*1), R13        \
+	LEAQ (R13)(DX*1), R14        \
+	LEAQ (R14)(DX*1), BX         \
+	LEAQ (BX)(DX*1), R8          \
+	VPXORQ Z0, Z0, Z0            \
+	VPXORQ Z1, Z1, Z1            \
+	VPXORQ Z2, Z2, Z2            \
+	VPXORQ Z3, Z3, Z3            \
+	VPXORQ Z4, Z4, Z4            \
+	VPXORQ Z5, Z5, Z5            \
+	VPXORQ Z6, Z6, Z6            \
+	VPXORQ Z7, Z7, Z7            \
+	XORQ AX, AX                  \
+w8loop:                              \
+	TESTQ CX, CX                 \
+	JZ    w8done                 \
+	MOVE  (DI), Z12              \
+	W8ROW(BCAST, FMA, SI, Z0)    \
+	W8ROW(BCAST, FMA, R10, Z1)   \
+	W8ROW(BCAST, FMA, R11, Z2)   \
+	W8ROW(BCAST, FMA, R12, Z3)   \
+	W8ROW(BCAST, FMA, R13, Z4)   \
+	W8ROW(BCAST, FMA, R14, Z5)   \
+	W8ROW(BCAST, FMA, BX, Z6)    \
+	W8ROW(BCAST, FMA, R8, Z7)    \
+	ADDQ  $SIZE, AX              \
+	ADDQ  $192, DI               \
+	DECQ  CX                     \
+	JMP   w8loop                 \
+w8done:                              \
+	MOVQ c+32(FP), R8            \
+	MOVQ ldc+40(FP), R9          \
+	SHLQ $SHIFT, R9              \
+	W8ADD(ADDV, MOVE, Z0)        \
+	W8ADD(ADDV, MOVE, Z1)        \
+	W8ADD(ADDV, MOVE, Z2)        \
+	W8ADD(ADDV, MOVE, Z3)        \
+	W8ADD(ADDV, MOVE, Z4)        \
+	W8ADD(ADDV, MOVE, Z5)        \
+	W8ADD(ADDV, MOVE, Z6)        \
+	W8ADD(ADDV, MOVE, Z7)        \
+	VZEROUPPER                   \
+	RET
+
+// func Tile32W16R8(k int, a *float32, lda int, w *float32, c *float32, ldc int)
+TEXT ·Tile32W16R8(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ w+24(FP), DI
+	WTILE8(2, 4, VMOVUPS, VBROADCASTSS, VFMADD231PS, VADDPS)
+
+// func Tile64W8R8(k int, a *float64, lda int, w *float64, c *float64, ldc int)
+TEXT ·Tile64W8R8(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ w+24(FP), DI
+	WTILE8(3, 8, VMOVUPD, VBROADCASTSD, VFMADD231PD, VADDPD)

@@ -61,3 +61,13 @@ func Rows64(groups, k int, w *float64, ldw int, x *float64, y *float64) {
 func Rows32(groups, k int, w *float32, ldw int, x *float32, y *float32) {
 	panic("kernel: Rows32 unavailable")
 }
+
+// Tile32W16R8 is not available; it panics.
+func Tile32W16R8(k int, a *float32, lda int, w *float32, c *float32, ldc int) {
+	panic("kernel: Tile32W16R8 unavailable")
+}
+
+// Tile64W8R8 is not available; it panics.
+func Tile64W8R8(k int, a *float64, lda int, w *float64, c *float64, ldc int) {
+	panic("kernel: Tile64W8R8 unavailable")
+}
