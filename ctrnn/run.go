@@ -85,7 +85,7 @@ var minWork = 1 << 20 // a variable for tests
 var minForwardWork = 1 << 23 // a variable for tests
 
 // blasBytes is the size of W_rec above which, without the packed product
-// kernel, one worker runs the batch with OpenBLAS on GOMAXPROCS threads:
+// kernel, one worker runs the batch with OpenBLAS on Threads() threads:
 // half of a core's L2 cache here (1 MiB on the Zen 4 this was measured on),
 // which must also hold OpenBLAS's copy of W_rec, packed again at every
 // step. Workers that each multiply by all of a larger W_rec run at the
@@ -94,13 +94,13 @@ var blasBytes = 512 << 10 // a variable for tests
 
 // split assigns nb trials of nt steps to workers. With the packed product
 // kernel (linalg.Packed), which keeps W_rec packed for the whole pass, up
-// to GOMAXPROCS workers get at least four trials each (a tile of the
+// to Threads() workers get at least four trials each (a tile of the
 // kernel), so that every trial's products, and so the outputs, are
 // bit-identical whatever the number of threads; a batch of fewer than
 // eight trials runs on one. Without the kernel, OpenBLAS packs all of
 // W_rec at every step whatever a worker's number of trials, so when W_rec
 // outgrows blasBytes or workers would get fewer than N/32 trials, one
-// worker runs with OpenBLAS on GOMAXPROCS threads, which share W_rec.
+// worker runs with OpenBLAS on Threads() threads, which share W_rec.
 func (r *batchRunner[T]) split(nb, nt int, history bool) {
 	procs := Threads()
 	var zero T
