@@ -51,6 +51,8 @@ func (e *engine[T]) backSegments(g *ObjectiveGrad, omega bool) {
 	if nI > 0 {
 		e.scaleInputWeights()
 		e.gu = grow(e.gu, nt*nb*nI)
+		e.gWInT = grow(e.gWInT, nI*nN)
+		clear(e.gWInT)
 	}
 	e.omegaSum, e.omegaCount = 0, 0
 	last := (nt - 1) / seg
@@ -62,8 +64,9 @@ func (e *engine[T]) backSegments(g *ObjectiveGrad, omega bool) {
 		// t0+j; row j of ga, u and gu at offset t0 is step t0+1+j.
 		d, gr := e.d[:n*bn], e.gr[:n*bn]
 		ga := e.ga[t0*nb*nO:]
-		linalg.Gemm(false, false, n*nb, nN, nO, 1, ga, nO, e.wOut, nN, 0, gr, nN)
-		linalg.Gemm(true, false, nO, nN, n*nb, 1, ga, nO, e.r[bn:(n+1)*bn], nN, 1, e.gWOut, nN)
+		clear(gr)
+		e.wOutTP.MulT(n*nb, ga, nO, gr, nN)
+		e.atb.Add(nO, nN, n*nb, ga, nO, e.r[bn:(n+1)*bn], e.gWOut, nN)
 		e.derivRow(n)
 		if k == last {
 			// δx_T = f'(x_T)⊙δr_T
@@ -91,17 +94,18 @@ func (e *engine[T]) backSegments(g *ObjectiveGrad, omega bool) {
 				e.combine(d[(j-1)*bn:j*bn], gr[(j-1)*bn:j*bn], dt, nil)
 			case t0 > 0:
 				// δx_{t0}, the first of the previous segment.
-				linalg.Gemm(false, false, nb, nN, nO, 1, e.ga[(t0-1)*nb*nO:], nO, e.wOut, nN, 0, e.grRow, nN)
+				clear(e.grRow)
+				e.wOutTP.MulT(nb, e.ga[(t0-1)*nb*nO:], nO, e.grRow, nN)
 				e.combine(e.carry, e.grRow, dt, nil)
 			default:
 				clear(e.dx0)
 				e.combine(e.dx0, nil, dt, nil)
 			}
 		}
-		linalg.Gemm(true, false, nN, nN, n*nb, 1, d, nN, e.r[:n*bn], nN, 1, e.gWRec, nN)
+		e.atb.Add(nN, nN, n*nb, d, nN, e.r[:n*bn], e.gWRec, nN)
 		if nI > 0 {
 			u := e.u[t0*nb*nI:]
-			linalg.Gemm(true, false, nN, nI, n*nb, 1, d, nN, u, nI, 1, e.gWIn, nI)
+			e.atb.Add(nI, nN, n*nb, u, nI, d, e.gWInT, nN) // uᵀ·δx, as backWeights
 			linalg.Gemm(false, false, n*nb, nI, nN, 1, d, nN, e.aIn, nI, 0, e.gu[t0*nb*nI:], nI)
 		}
 		if omega {
@@ -112,6 +116,11 @@ func (e *engine[T]) backSegments(g *ObjectiveGrad, omega bool) {
 			eta = e.eta[t0*bn:]
 		}
 		e.addMoments(d, e.x[:(n+1)*bn], eta)
+	}
+	for j := range nN {
+		for c := range nI {
+			e.gWIn[j*nI+c] = e.gWInT[c*nN+j]
+		}
 	}
 }
 
