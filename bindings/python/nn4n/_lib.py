@@ -286,10 +286,11 @@ def version():
 
 def set_num_threads(n):
     """Set the number of threads nn4n computes with (process-wide; Go's
-    GOMAXPROCS becomes max(n, 2), see nn4n_set_num_threads in nn4n.h): batches are split into up to n blocks of trials run in
-    parallel. With n >= 2, a single-state step of a large network shares
-    its product with a helper thread that spins for 50 us after each step;
-    n = 1 keeps steps on the calling thread. Results do not depend on n."""
+    GOMAXPROCS becomes max(n, 2), see nn4n_set_num_threads in nn4n.h):
+    batches are split into up to n blocks of trials run in parallel. With
+    n >= 2, a single-state step of a large network shares its product with
+    a helper thread that spins for 50 us after each step; n = 1 keeps steps
+    on the calling thread. Results do not depend on n."""
     lib.nn4n_set_num_threads(int(n))
 
 
