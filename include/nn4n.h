@@ -229,23 +229,25 @@ int64_t nn4n_last_error(char* buf, int64_t len);
  * max(n, 2): with a single P, Go's monitor thread takes it from the caller
  * during every OpenBLAS call longer than its tick and the caller must win
  * it back (measured: two single-threaded processes on two cores ran 1.65×
- * the work of one instead of 1.89×); the second P stays idle. A
- * process whose Go starts with one P (one CPU) gets the second P at load
- * and computes on one thread. A batch is
- * split into up to n blocks of at least 4 trials run in parallel, each
- * running its per-step recurrent products on nn4n's own kernel (CPUs with
- * AVX2 and FMA, or AVX-512; elsewhere OpenBLAS) and the rest on OpenBLAS
- * single-threaded (with AVX-512, the W_rec gradient from N = 512 up on
- * nn4n's kernel too). Outputs do not depend on n (a trial's noise depends
- * only on the seed and its index in the batch; without the kernel, to
- * rounding); gradients, summed over the blocks, agree to rounding and are
- * bit-identical for the same seed and n. A simulator's step
- * (nn4n_model_step) of a single state runs on the calling thread; with
- * n ≥ 2 and at least 128 KiB of weights (N ≳ 128 in float64, 180 in
- * float32) it shares its product with one helper thread of the library,
- * which spins for 50 µs after each step to be ready for the next and then
- * sleeps. Results are bit-identical with or without the helper; n = 1
- * keeps every step on the calling thread. */
+ * the work of one instead of 1.89×); the second P stays idle. A process
+ * whose Go starts with one P (one CPU) gets the second P at load and
+ * computes on one thread. A batch is split into up to n blocks of at least
+ * 4 trials run in parallel, each running its per-step recurrent products
+ * on nn4n's own kernel (CPUs with AVX2 and FMA, or AVX-512; elsewhere
+ * OpenBLAS) and the rest on OpenBLAS single-threaded (with AVX-512, the
+ * weight gradients and the thin input and readout products on nn4n's
+ * kernels too, except W_in's and W_out's gradients from N = 1024 in
+ * float32, 512 in float64, and the Ω regulariser's product). Outputs do
+ * not depend on n (a trial's noise depends only on the seed and its index
+ * in the batch; without the kernel, to rounding); gradients, summed over
+ * the blocks, agree to rounding (tested to 1e-13 relative in float64, 1e-5
+ * in float32, for 1–3 blocks) and are bit-identical for the same seed and
+ * n. A simulator's step (nn4n_model_step) of a single state runs on the
+ * calling thread; with n ≥ 2 and at least 128 KiB of weights (N ≳ 128 in
+ * float64, 180 in float32) it shares its product with one helper thread of
+ * the library, which spins for 50 µs after each step to be ready for the
+ * next and then sleeps. Results are bit-identical with or without the
+ * helper; n = 1 keeps every step on the calling thread. */
 int32_t nn4n_set_num_threads(int64_t n);
 
 /* nn4n_get_num_threads stores the number of threads the library computes
