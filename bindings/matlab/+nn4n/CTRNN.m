@@ -354,11 +354,7 @@ classdef CTRNN < nn4n.internal.Object
                             info = struct('updates', done, 'loss', values(total), 'terms', ...
                                 cell2struct(num2cell(values(1:nterms)), fields, 1));
                         else
-                            t = obj.terms();
-                            info = struct('updates', done, 'loss', NaN, 'terms', t);
-                            if isfield(t, 'total')
-                                info.loss = t.total;
-                            end
+                            info = obj.trainInfo(done);
                         end
                         % The dead-network check (see afterTrain), written out.
                         since = obj.SinceCheck + done;
